@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "appliance.documents",
     "extraction",
@@ -152,6 +153,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "On-premises document extraction: upload documents, follow their processing, read their evidence text.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Served from the appliance itself: the docs page must work air-gapped.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery. The embedded default is kombu's filesystem transport: no server needed.

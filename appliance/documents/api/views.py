@@ -1,0 +1,101 @@
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from appliance.documents.access import team_of, visible_documents
+from appliance.documents.api.errors import error_body
+from appliance.documents.api.permissions import DocumentPermission
+from appliance.documents.api.serializers import (
+    DocumentListSerializer,
+    DocumentSerializer,
+    DocumentTextSerializer,
+    UploadSerializer,
+)
+from appliance.documents.filters import filter_documents
+from appliance.documents.ingestion import UploadRejected, ingest
+from appliance.documents.models import Document
+
+# Multipart framing around the file: allow this much beyond the upload limit before refusing unread.
+MULTIPART_OVERHEAD = 64 * 1024
+
+LIST_FILTERS = [
+    OpenApiParameter("status", str, enum=Document.Status.values),
+    OpenApiParameter("source", str, enum=Document.Source.values),
+    OpenApiParameter("media_type", str),
+    OpenApiParameter("q", str, description="Part of the original filename."),
+    OpenApiParameter("created_after", OpenApiTypes.DATETIME),
+    OpenApiParameter("created_before", OpenApiTypes.DATETIME),
+]
+
+
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Upload documents, follow their processing and read their evidence text."""
+
+    permission_classes = [DocumentPermission]
+    parser_classes = [MultiPartParser, FormParser]
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self):
+        queryset = visible_documents(self.request.user).select_related("team", "uploader")
+        if self.action == "list":
+            return filter_documents(queryset, self.request.query_params)
+        return queryset.prefetch_related("history")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return DocumentListSerializer
+        if self.action == "create":
+            return UploadSerializer
+        return DocumentSerializer
+
+    @extend_schema(parameters=LIST_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        responses={202: DocumentSerializer, 200: DocumentSerializer},
+    )
+    def create(self, request):
+        """Upload one document (multipart field ``file``). 202 when queued; 200 when the team already has it."""
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.COLONY_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
+            limit = settings.COLONY_MAX_UPLOAD_BYTES // (1024 * 1024)
+            return Response(
+                error_body("too_large", f"The file is larger than the limit of {limit} MiB."),
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        fileobj = upload.validated_data["file"]
+        try:
+            result = ingest(
+                fileobj,
+                filename=fileobj.name,
+                user=request.user,
+                team=team_of(request.user),
+                source=Document.Source.API,
+                idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+            )
+        except UploadRejected as rejected:
+            return Response(error_body(rejected.code, rejected.message), status=rejected.status)
+        body = DocumentSerializer(result.document, context=self.get_serializer_context()).data
+        body["created"] = result.created
+        return Response(
+            body,
+            status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK,
+            headers={"Location": body["url"]},
+        )
+
+    @extend_schema(responses=DocumentTextSerializer)
+    @action(detail=True, methods=["get"])
+    def text(self, request, pk=None):
+        """The evidence text, page by page (empty until text extraction has run)."""
+        document = self.get_object()
+        payload = {"id": document.id, "status": document.status, "pages": document.pages.all()}
+        return Response(DocumentTextSerializer(payload).data)

@@ -1,0 +1,90 @@
+"""Celery tasks, one per pipeline stage, plus the sweeper that re-queues stuck documents.
+
+Stages are idempotent: each checks the document is still in the status it
+expects before working, so a re-delivered or re-queued message does no harm.
+"""
+import logging
+from datetime import timedelta
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from appliance.documents import pipeline
+from appliance.documents.models import Document, Page
+from extraction.text import extract_pages
+from extraction.text.base import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the database or the disk hiccuped, not the document.
+TRANSIENT_ERRORS = (DatabaseError, OSError)
+
+
+class StageTask(Task):
+    """A stage that fails the document with a readable reason once retries are exhausted."""
+
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = TRANSIENT_ERRORS
+    retry_backoff = 5
+    retry_backoff_max = 300
+    retry_jitter = True
+    max_retries = 5
+    stage_label = "processing"
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        document = Document.objects.filter(pk=args[0]).first() if args else None
+        if document is None or document.is_final:
+            return
+        logger.error("document %s: %s failed (%s)", document.id, self.stage_label, type(exc).__name__)
+        if isinstance(exc, SoftTimeLimitExceeded):
+            document.fail("timeout", f"{self.stage_label.capitalize()} took too long and was stopped.")
+        else:
+            document.fail("internal_error", f"An internal error stopped {self.stage_label}; the original is kept.")
+
+
+@shared_task(base=StageTask, name="documents.extract_text", stage_label="text extraction")
+def extract_text(document_id):
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.status != Document.Status.RECEIVED:
+        return
+    try:
+        pages = extract_pages(
+            document.original.path,
+            document.media_type,
+            max_pages=settings.COLONY_MAX_PAGES,
+            max_image_pixels=settings.COLONY_MAX_IMAGE_PIXELS,
+            ocr_languages=settings.COLONY_OCR_LANGUAGES,
+        )
+    except ExtractionError as exc:
+        logger.info("document %s: text extraction refused (%s)", document.id, exc.code)
+        document.fail(exc.code, str(exc))
+        return
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status != Document.Status.RECEIVED:
+            return
+        Page.objects.filter(document=document).delete()
+        Page.objects.bulk_create(
+            Page(document=document, number=page.number, text=page.text, method=page.method) for page in pages
+        )
+        document.move_to(Document.Status.TEXT_EXTRACTED)
+    logger.info("document %s: %d page(s) of text extracted", document.id, len(pages))
+    transaction.on_commit(lambda: pipeline.start(document))
+
+
+@shared_task(name="documents.sweep_stuck")
+def sweep_stuck():
+    """Re-queue documents that have waited in a non-final status for too long."""
+    cutoff = timezone.now() - timedelta(seconds=settings.COLONY_STUCK_AFTER_SECONDS)
+    stuck = Document.objects.exclude(status__in=Document.FINAL_STATUSES).filter(status_changed_at__lt=cutoff)
+    count = 0
+    for document in stuck.iterator():
+        pipeline.start(document)
+        count += 1
+    if count:
+        logger.warning("sweeper re-queued %d stuck document(s)", count)
+    return count

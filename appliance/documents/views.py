@@ -1,0 +1,75 @@
+"""Server-rendered pages: document list, upload, document detail. They work without JavaScript;
+htmx (when present) refreshes the list's statuses in place."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from appliance.documents.access import team_of, visible_documents
+from appliance.documents.filters import filter_documents
+from appliance.documents.forms import DocumentFilterForm, UploadForm
+from appliance.documents.ingestion import UploadRejected, ingest
+from appliance.documents.models import Document
+
+
+@login_required
+@permission_required("documents.view_document", raise_exception=True)
+def document_list(request):
+    documents = filter_documents(visible_documents(request.user).select_related("uploader"), request.GET)
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "filter_form": DocumentFilterForm(request.GET or None)}
+    template = "documents/_rows.html" if request.htmx else "documents/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("documents.view_document", raise_exception=True)
+def document_detail(request, pk):
+    document = get_object_or_404(visible_documents(request.user), pk=pk)
+    return render(
+        request,
+        "documents/detail.html",
+        {"document": document, "pages": document.pages.all(), "history": document.history.all()},
+    )
+
+
+@login_required
+@permission_required("documents.add_document", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Upload one or more files. Answers JSON to the page's script, a redirect otherwise."""
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.method == "GET":
+        return render(request, "documents/upload.html", {"form": UploadForm(), "max_mb": _max_mb()})
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"results": [], "errors": form.errors.get_json_data()}, status=400)
+        return render(request, "documents/upload.html", {"form": form, "max_mb": _max_mb()}, status=400)
+    results = [_ingest_one(request, uploaded) for uploaded in form.cleaned_data["files"]]
+    if wants_json:
+        status = 200 if any(r["ok"] for r in results) else 400
+        return JsonResponse({"results": results}, status=status)
+    for result in results:
+        level = messages.SUCCESS if result["ok"] else messages.ERROR
+        messages.add_message(request, level, f"{result['filename']}: {result['message']}")
+    return redirect("documents:list")
+
+
+def _ingest_one(request, uploaded):
+    try:
+        result = ingest(
+            uploaded, filename=uploaded.name, user=request.user, team=team_of(request.user), source=Document.Source.WEB
+        )
+    except UploadRejected as rejected:
+        return {"ok": False, "filename": uploaded.name, "code": rejected.code, "message": rejected.message}
+    document = result.document
+    message = "received" if result.created else "already uploaded by your team; not processed again"
+    return {"ok": True, "filename": uploaded.name, "url": document.get_absolute_url(), "message": message}
+
+
+def _max_mb():
+    return settings.COLONY_MAX_UPLOAD_BYTES // (1024 * 1024)
