@@ -1,0 +1,39 @@
+"""Shared fixtures: users of each role, API clients, an isolated storage directory."""
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from appliance.documents.accounts import create_user
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(settings, tmp_path):
+    """Originals of each test go to their own directory."""
+    settings.MEDIA_ROOT = settings.STORAGE_DIR = tmp_path / "storage"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role, username=None, team="default"):
+        user, _ = create_user(username or f"{role}-{team}", role, team=team, password="pw-for-tests-1")
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user("clerk")
+
+
+@pytest.fixture
+def api_client():
+    def client_for(user):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for

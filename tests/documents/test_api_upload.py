@@ -1,0 +1,143 @@
+"""Uploading through the REST API: accepted files, duplicates, idempotency and every kind of bad input."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from appliance.documents.models import Document
+from tests import docgen
+
+URL = "/api/v1/documents/"
+
+
+def upload(client, name, content, **headers):
+    return client.post(URL, {"file": SimpleUploadedFile(name, content)}, format="multipart", **headers)
+
+
+@pytest.fixture
+def client(clerk, api_client):
+    return api_client(clerk)
+
+
+@pytest.fixture
+def pdf_bytes(tmp_path):
+    path = tmp_path / "in.pdf"
+    docgen.make_pdf(path, ["Invoice 42 page one", "Total due page two"])
+    return path.read_bytes()
+
+
+@pytest.mark.django_db
+def test_pdf_upload_is_accepted_with_202_and_its_url(client, pdf_bytes):
+    response = upload(client, "invoice.pdf", pdf_bytes)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["created"] is True
+    assert body["status"] == "received"
+    assert body["media_type"] == "application/pdf"
+    assert response["Location"].endswith(f"/api/v1/documents/{body['id']}/")
+    document = Document.objects.get(pk=body["id"])
+    assert document.source == "api"
+    assert document.original.read() == pdf_bytes
+    # Stored under a random name, never the uploaded one.
+    assert "invoice" not in document.original.name
+
+
+@pytest.mark.django_db
+def test_media_type_is_sniffed_from_content_not_extension(client, pdf_bytes):
+    body = upload(client, "looks-like-text.txt", pdf_bytes).json()
+    assert body["media_type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_same_file_twice_from_the_same_team_is_not_processed_twice(client, make_user, api_client, pdf_bytes):
+    first = upload(client, "a.pdf", pdf_bytes).json()
+    teammate = api_client(make_user("clerk", username="teammate"))
+    second = upload(teammate, "b.pdf", pdf_bytes)
+    assert second.status_code == 200
+    assert second.json()["id"] == first["id"]
+    assert second.json()["created"] is False
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_same_file_from_another_team_is_a_separate_document(client, make_user, api_client, pdf_bytes):
+    upload(client, "a.pdf", pdf_bytes)
+    other = api_client(make_user("clerk", username="other", team="other-team"))
+    assert upload(other, "a.pdf", pdf_bytes).status_code == 202
+    assert Document.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_idempotency_key_returns_the_first_document(client):
+    first = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = upload(client, "a.txt", b"a different body", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 202
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content, status, code",
+    [
+        ("empty.pdf", b"", 400, "empty"),
+        ("program.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(range(256)) * 4, 415, "unsupported_type"),
+        ("archive.zip", b"PK\x03\x04" + b"\x00" * 200, 415, "unsupported_type"),
+    ],
+)
+def test_bad_uploads_get_a_json_error_naming_the_problem(client, name, content, status, code):
+    response = upload(client, name, content)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_file_over_the_size_limit_is_refused_with_413(client, settings):
+    settings.COLONY_MAX_UPLOAD_BYTES = 1000
+    response = upload(client, "big.txt", b"x" * 5000)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_declared_oversized_body_is_refused_before_it_is_read(client, settings):
+    settings.COLONY_MAX_UPLOAD_BYTES = 1000
+    response = client.post(URL, data=b"x" * 200_000, content_type="multipart/form-data; boundary=zzz")
+    assert response.status_code == 413
+
+
+@pytest.mark.django_db
+def test_missing_file_field_is_a_validation_error(client):
+    response = client.post(URL, {"other": "value"}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "file" in response.json()["error"]["detail"]
+
+
+@pytest.mark.django_db
+def test_malformed_multipart_body_is_a_400_not_a_500(client):
+    response = client.generic("POST", URL, b"--broken\r\nnot multipart", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hostile", ["../../x", "a\x00b.txt", "n" * 500 + ".txt"])
+def test_hostile_filenames_are_stored_for_display_only(client, hostile):
+    response = upload(client, hostile, b"plain text body " + hostile.encode("utf-8", "replace")[:20])
+    assert response.status_code == 202
+    document = Document.objects.get(pk=response.json()["id"])
+    assert "/" not in document.original_filename and "\x00" not in document.original_filename
+    assert len(document.original_filename) <= 255
+    assert ".." not in document.original.name
+
+
+@pytest.mark.django_db
+def test_anonymous_requests_are_refused(api_client):
+    response = upload(api_client(None), "a.txt", b"hello")
+    assert response.status_code == 401
+    assert "error" in response.json()

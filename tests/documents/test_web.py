@@ -1,0 +1,77 @@
+"""The web UI's core flows, without JavaScript: log in, upload several files, list, filter, detail."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from appliance.documents.models import Document, Page
+
+
+@pytest.fixture
+def browser(clerk):
+    client = Client()
+    client.force_login(clerk)
+    return client
+
+
+@pytest.mark.django_db
+def test_login_page_logs_a_clerk_in(clerk):
+    client = Client()
+    response = client.post("/login/", {"username": clerk.username, "password": "pw-for-tests-1"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_an_error(clerk):
+    response = Client().post("/login/", {"username": clerk.username, "password": "wrong"})
+    assert response.status_code == 200
+    assert b"did not match" in response.content
+
+
+@pytest.mark.django_db
+def test_upload_of_several_files_without_javascript(browser):
+    files = [SimpleUploadedFile("one.txt", b"first file"), SimpleUploadedFile("two.txt", b"second file")]
+    response = browser.post("/upload/", {"files": files}, follow=True)
+    assert response.status_code == 200
+    assert Document.objects.filter(source="web").count() == 2
+    assert b"one.txt" in response.content and b"two.txt" in response.content
+
+
+@pytest.mark.django_db
+def test_upload_with_script_gets_per_file_json_results(browser):
+    files = [SimpleUploadedFile("ok.txt", b"fine"), SimpleUploadedFile("empty.txt", b"")]
+    response = browser.post("/upload/", {"files": files}, HTTP_ACCEPT="application/json")
+    results = {r["filename"]: r for r in response.json()["results"]}
+    assert results["ok.txt"]["ok"] is True
+    assert results["empty.txt"]["ok"] is False
+    assert results["empty.txt"]["code"] == "empty"
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_file_in_web_upload_shows_the_reason(browser):
+    response = browser.post("/upload/", {"files": [SimpleUploadedFile("x.bin", b"\x00\x01\x02\xff" * 50)]}, follow=True)
+    assert b"not supported" in response.content
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_list_search_and_htmx_partial(browser):
+    browser.post("/upload/", {"files": [SimpleUploadedFile("alpha.txt", b"a"), SimpleUploadedFile("beta.txt", b"b")]})
+    page = browser.get("/", {"q": "alp"})
+    assert b"alpha.txt" in page.content and b"beta.txt" not in page.content
+    partial = browser.get("/", HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content
+    assert b"alpha.txt" in partial.content
+
+
+@pytest.mark.django_db
+def test_detail_page_shows_text_per_page_and_history(browser):
+    browser.post("/upload/", {"files": [SimpleUploadedFile("doc.txt", b"body")]})
+    document = Document.objects.get()
+    Page.objects.create(document=document, number=1, text="Hello evidence", method="plain")
+    document.move_to(Document.Status.TEXT_EXTRACTED)
+    response = browser.get(f"/documents/{document.id}/")
+    assert b"Hello evidence" in response.content
+    assert b"Text extracted" in response.content
+    assert b"Page 1" in response.content
