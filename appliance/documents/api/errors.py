@@ -1,7 +1,8 @@
 """Every API error is JSON of one shape: {"error": {"code": ..., "message": ..., "detail": ...}}."""
 import logging
 
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -27,7 +28,12 @@ def json_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body("invalid", "The request is not valid.", response.data)
     else:
-        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        if isinstance(exc, Http404):
+            code = "not_found"
+        elif isinstance(exc, DjangoPermissionDenied):
+            code = "permission_denied"
+        else:
+            code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         message = response.data.get("detail", str(exc)) if isinstance(response.data, dict) else str(exc)
         response.data = error_body(code if isinstance(code, str) else "error", str(message))
     return response
