@@ -13,7 +13,7 @@ ROLES = (CLERK, REVIEWER, AUDITOR, ADMIN)
 ROLE_PERMISSIONS = {
     CLERK: [("documents", "add_document"), ("documents", "view_document")],
     REVIEWER: [("documents", "view_document"), ("documents", "review_document")],
-    AUDITOR: [("documents", "view_document"), ("documents", "view_all_documents")],
+    AUDITOR: [("documents", "view_document"), ("documents", "view_all_documents"), ("audit", "view_auditevent")],
     ADMIN: [
         ("documents", "add_document"),
         ("documents", "view_document"),
@@ -21,6 +21,7 @@ ROLE_PERMISSIONS = {
         ("documents", "review_document"),
         ("documents", "change_document"),
         ("documents", "delete_document"),
+        ("audit", "view_auditevent"),
     ],
 }
 
@@ -36,9 +37,16 @@ def sync_role_groups(apps):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # An app whose models are not migrated yet has no permissions at this point in the
+    # migration history; its own migration calls this again once they exist.
+    migrated = set(Permission.objects.values_list("content_type__app_label", flat=True).distinct())
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = [Permission.objects.get(content_type__app_label=app, codename=code) for app, code in perms]
+        wanted = [
+            Permission.objects.get(content_type__app_label=app, codename=code)
+            for app, code in perms
+            if app in migrated
+        ]
         group.permissions.set(wanted)
 
 
