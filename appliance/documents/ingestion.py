@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from appliance.documents.filenames import clean_display_filename
 from appliance.documents.models import Document
+from audit.events import record
 from extraction.text.sniff import sniff_file
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ def ingest(fileobj, *, filename, user, team, source, idempotency_key=""):
                 document.original.save("upload", File(spool), save=False)
                 document.save()
                 document.history.create(status=document.status, at=document.created_at)
+                record("document_received", document=document, actor=user, inputs_sha256={"file": sha256},
+                       outcome="ok", details={"size": size, "media_type": media_type, "source": source})
         except IntegrityError:
             # A concurrent upload of the same file (or key) won the race: answer with its document.
             document.original.delete(save=False)
