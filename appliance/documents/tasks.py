@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from appliance.documents import pipeline
 from appliance.documents.models import Document, Page
+from audit.events import record, sha256_pages
 from extraction.text import extract_pages
 from extraction.text.base import ExtractionError
 
@@ -62,6 +63,7 @@ def extract_text(document_id):
     except ExtractionError as exc:
         logger.info("document %s: text extraction refused (%s)", document.id, exc.code)
         document.fail(exc.code, str(exc))
+        record("text_extraction_failed", document=document, reason=exc.code, outcome="failed")
         return
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
@@ -72,6 +74,8 @@ def extract_text(document_id):
             Page(document=document, number=page.number, text=page.text, method=page.method) for page in pages
         )
         document.move_to(Document.Status.TEXT_EXTRACTED)
+        record("text_extracted", document=document, inputs_sha256={"text": sha256_pages(p.text for p in pages)},
+               outcome="ok", details={"pages": len(pages)})
     logger.info("document %s: %d page(s) of text extracted", document.id, len(pages))
     transaction.on_commit(lambda: pipeline.start(document))
 
