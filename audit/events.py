@@ -50,6 +50,11 @@ def sha256_bytes(data):
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_pages(page_texts):
+    """The digest of a document's text: its pages joined by form feeds (every stage uses this one)."""
+    return sha256_text("\f".join(page_texts))
+
+
 def digest(value):
     """The stand-in stored for a personal value: ``sha256:<hex>`` of its text (or canonical JSON)."""
     if value is None:
