@@ -184,7 +184,13 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-documents": {"task": "documents.sweep_stuck", "schedule": 300.0},
+    "audit-verify-chain": {"task": "audit.verify_chain", "schedule": 3600.0, "options": {"queue": "default"}},
+    "audit-sign-head": {"task": "audit.sign_head", "schedule": 86400.0, "options": {"queue": "default"}},
+    "audit-purge-expired": {"task": "audit.purge_expired", "schedule": 86400.0, "options": {"queue": "default"}},
 }
+# Days to keep a document (original, text, derived data) by document type; "default" for
+# the rest. None keeps forever. Audit events, which hold no content, are kept regardless.
+COLONY_RETENTION_DAYS = {"default": env.int("COLONY_RETENTION_DAYS_DEFAULT", default=365)}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A document whose stage has not moved for this long is re-queued by the sweeper.
 COLONY_STUCK_AFTER_SECONDS = env.int("COLONY_STUCK_AFTER_SECONDS", default=900)
