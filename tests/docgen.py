@@ -150,6 +150,16 @@ def make_truncated_pdf(path, *, keep: float = 0.3, pages: list[str] | None = Non
     return path
 
 
+def make_damaged_pdf(path, pages: list[str]) -> Path:
+    """A PDF whose cross-reference offsets are all wrong (a recoverable kind of damage)."""
+    path = Path(path)
+    make_pdf(path, pages)
+    data = path.read_bytes()
+    first = data.index(b"1 0 obj")
+    path.write_bytes(data[:first] + b"% junk that shifts every object offset\n" + data[first:])
+    return path
+
+
 def make_many_pages_pdf(path, n: int) -> Path:
     """A PDF with ``n`` small pages, each with a short sentence naming its number."""
     return make_pdf(path, [f"This is page number {i}" for i in range(1, n + 1)], page_size=(300, 200))

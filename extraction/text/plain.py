@@ -8,7 +8,12 @@ Decoding, deterministic for the same bytes and pinned charset-normalizer version
 3. otherwise charset-normalizer's best guess. When several encodings are equally
    plausible (typical of short texts), Windows-1252 is preferred if it is one of
    them, so that short Western-European texts do not come out as Urdu or EBCDIC.
-   UTF-16/32 without a BOM are only considered when the data contains NUL bytes.
+   Before that, data whose NUL bytes sit at every other position (UTF-16 of
+   mostly Latin text without a BOM) is decoded as UTF-16; charset-normalizer is
+   never asked to consider UTF-16/32 without a BOM (it "finds" them in short
+   random bytes).
+
+A few stray NUL bytes are tolerated (the normalisation removes them).
 
 Text that cannot be decoded, or that decodes to mostly control characters (a
 binary file), raises ``ExtractionError("undecodable_text")``.
@@ -44,6 +49,7 @@ PREFERRED_FALLBACK_ENCODING = "cp1252"
 # FF, CR, ESC (printer output) and SUB (DOS end-of-file) are tolerated.
 BAD_CONTROLS = frozenset(chr(c) for c in range(0x20)) - set("\t\n\x0b\x0c\r\x1a\x1b")
 MAX_BAD_CONTROL_RATIO = 0.01
+MAX_NUL_RATIO = 0.1
 
 
 def bom_encoding(data: bytes) -> tuple[str, int] | None:
@@ -54,10 +60,22 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the NUL bytes look like UTF-16 of mostly Latin text."""
+    if len(data) < 2 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul >= 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul >= 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def guess_decode(data: bytes) -> str | None:
-    """Decode bytes without a BOM that are not UTF-8 with charset-normalizer; None if hopeless."""
-    exclusion = None if b"\x00" in data else _WIDE_UNICODE
-    matches = charset_normalizer.from_bytes(data, cp_exclusion=exclusion)
+    """Decode bytes that have no BOM and are not UTF-8 with charset-normalizer; None if hopeless."""
+    matches = charset_normalizer.from_bytes(data, cp_exclusion=_WIDE_UNICODE)
     best = matches.best()
     if best is None:
         return None
@@ -73,10 +91,17 @@ def guess_decode(data: bytes) -> str | None:
 
 
 def controls_ok(text: str) -> bool:
-    """False when the text has too many control characters to be plain text."""
+    """False when the text has too many control characters to be plain text.
+
+    NUL characters (removed by the normalisation anyway) are tolerated up to
+    ``MAX_NUL_RATIO`` of the text.
+    """
     if not text:
         return True
-    bad = sum(1 for ch in text if ch in BAD_CONTROLS)
+    nul = text.count("\x00")
+    if nul > len(text) * MAX_NUL_RATIO:
+        return False
+    bad = sum(1 for ch in text if ch in BAD_CONTROLS) - nul
     return bad <= len(text) * MAX_BAD_CONTROL_RATIO
 
 
@@ -91,11 +116,12 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             text = None
     else:
+        wide = utf16_without_bom(data) if b"\x00" in data else None
         try:
-            text = data.decode("utf-8")
+            text = data.decode(wide or "utf-8")
         except UnicodeDecodeError:
             text = None
-        if text is None or "\x00" in text:  # e.g. UTF-16 without a BOM
+        if text is None:
             text = guess_decode(data)
     if text is None or not controls_ok(text):
         raise ExtractionError(
