@@ -3,7 +3,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from django.apps import apps as django_apps
+
 from appliance.documents.accounts import create_user
+from appliance.documents.roles import sync_role_groups
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +18,9 @@ def isolated_storage(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db):
+    # Transactional tests flush the tables after each test, role groups included: recreate them.
+    sync_role_groups(django_apps)
+
     def make(role, username=None, team="default"):
         user, _ = create_user(username or f"{role}-{team}", role, team=team, password="pw-for-tests-1")
         return user

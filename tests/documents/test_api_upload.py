@@ -128,7 +128,7 @@ def test_malformed_multipart_body_is_a_400_not_a_500(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("hostile", ["../../x", "a\x00b.txt", "n" * 500 + ".txt"])
 def test_hostile_filenames_are_stored_for_display_only(client, hostile):
-    response = upload(client, hostile, b"plain text body " + hostile.encode("utf-8", "replace")[:20])
+    response = upload(client, hostile, f"plain text body {len(hostile)}".encode())
     assert response.status_code == 202
     document = Document.objects.get(pk=response.json()["id"])
     assert "/" not in document.original_filename and "\x00" not in document.original_filename
