@@ -105,8 +105,8 @@ def purge_expired(now=None):
     return count
 
 
-def erase_document(document_id, *, reason, actor=None):
+def erase_document(document_id, *, reason, actor=None, details=None):
     """Erasure on request (e.g. a data subject's): same as a purge, by a person, with a reason code."""
     if not reason:
         raise ValueError("an erasure needs a reason")
-    return purge_document(document_id, kind="document_erased", reason=reason, actor=actor)
+    return purge_document(document_id, kind="document_erased", reason=reason, actor=actor, details=details)
