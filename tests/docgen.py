@@ -123,13 +123,11 @@ def make_mixed_pdf(path, text_pages: list[str], scanned_text: str) -> Path:
     return path
 
 
-def make_encrypted_pdf(path, password: str, pages: list[str] | None = None, *,
-                       owner_password: str | None = None) -> Path:
-    """An AES-encrypted PDF; user password ``password`` ("" = opens without one)."""
+def encrypt_pdf(path, password: str, *, owner_password: str | None = None) -> Path:
+    """Encrypt the existing PDF at ``path`` in place (AES-128); ``password`` "" = opens without one."""
     from pypdf import PdfReader, PdfWriter
 
     path = Path(path)
-    make_pdf(path, pages or ["Confidential salary statement for Jane Example"])
     reader = PdfReader(io.BytesIO(path.read_bytes()))
     writer = PdfWriter()
     for page in reader.pages:
@@ -139,6 +137,13 @@ def make_encrypted_pdf(path, password: str, pages: list[str] | None = None, *,
     with open(path, "wb") as fh:
         writer.write(fh)
     return path
+
+
+def make_encrypted_pdf(path, password: str, pages: list[str] | None = None, *,
+                       owner_password: str | None = None) -> Path:
+    """An AES-encrypted PDF with a text layer; user password ``password`` ("" = opens without one)."""
+    make_pdf(path, pages or ["Confidential salary statement for Jane Example"])
+    return encrypt_pdf(path, password, owner_password=owner_password)
 
 
 def make_truncated_pdf(path, *, keep: float = 0.3, pages: list[str] | None = None) -> Path:

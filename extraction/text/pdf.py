@@ -12,7 +12,10 @@
   ``MIN_TEXT_LAYER_CHARS`` letters/digits) is rendered at ``OCR_DPI`` (scaled
   down so that the bitmap stays within ``max_image_pixels``) and OCRed; its page
   gets method ``"ocr"`` if OCR found more letters/digits than the text layer.
-  A page whose text layer cannot be parsed is OCRed the same way.
+  A page whose text layer cannot be parsed is OCRed the same way; if it cannot
+  be rendered either, ``ExtractionError("malformed_pdf")`` (a page is never
+  silently dropped). A near-empty page that cannot be rendered keeps its text
+  layer.
 
 pypdfium2 (PDFium) is not thread-safe, so rendering is serialised with a
 module-level lock.
@@ -107,7 +110,13 @@ def extract_pdf(
             text = _text_layer(reader, index)
             method = METHOD_TEXT_LAYER
             if text is None or _alnum_count(text) < MIN_TEXT_LAYER_CHARS:
-                ocr_text = renderer.ocr_page(index, max_image_pixels, ocr_languages)
+                try:
+                    ocr_text = renderer.ocr_page(index, max_image_pixels, ocr_languages)
+                except _RenderError as exc:
+                    if text is None:  # neither readable nor renderable
+                        raise _malformed() from exc.__cause__
+                    log.warning("PDF page %d cannot be rendered for OCR; keeping its text layer", index + 1)
+                    ocr_text = ""
                 if text is None or _alnum_count(ocr_text) > _alnum_count(text):
                     text, method = ocr_text, METHOD_OCR
             pages.append(PageText(number=index + 1, text=normalize_text(text), method=method))
@@ -136,6 +145,10 @@ def _text_layer(reader: pypdf.PdfReader, index: int) -> str | None:
     except Exception:
         log.warning("PDF page %d: text layer could not be parsed; falling back to OCR", index + 1)
         return None
+
+
+class _RenderError(Exception):
+    """PDFium could not open or render a page (the cause is chained)."""
 
 
 class _Renderer:
@@ -173,8 +186,7 @@ class _Renderer:
             except MemoryError:
                 raise
             except Exception as exc:
-                # Silently dropping a page that cannot be rendered would lose evidence.
-                raise _malformed() from exc
+                raise _RenderError() from exc
         return image, max(1, round(scale * 72))
 
     def close(self) -> None:

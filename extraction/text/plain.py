@@ -4,14 +4,15 @@ Decoding, deterministic for the same bytes and pinned charset-normalizer version
 
 1. a byte-order mark (UTF-8, UTF-16, UTF-32) decides the encoding; the BOM is
    not part of the text;
-2. otherwise strict UTF-8 (by far the most common encoding today);
-3. otherwise charset-normalizer's best guess. When several encodings are equally
-   plausible (typical of short texts), Windows-1252 is preferred if it is one of
-   them, so that short Western-European texts do not come out as Urdu or EBCDIC.
-   Before that, data whose NUL bytes sit at every other position (UTF-16 of
-   mostly Latin text without a BOM) is decoded as UTF-16; charset-normalizer is
-   never asked to consider UTF-16/32 without a BOM (it "finds" them in short
-   random bytes).
+2. data whose NUL bytes sit at every other position (UTF-16 of mostly Latin
+   text written without a BOM) is decoded as UTF-16-LE/BE;
+3. otherwise strict UTF-8 (by far the most common encoding today);
+4. otherwise charset-normalizer's best guess, never UTF-16/32 (without a BOM it
+   "finds" them in short random bytes). When several encodings are equally
+   plausible (typical of short texts), Windows-1252 is preferred if it is one
+   of them, so that short Western-European texts do not come out as Urdu or
+   EBCDIC. (The price: a very short Central-European cp1250 text may be read
+   as cp1252; longer texts are recognised by their language.)
 
 A few stray NUL bytes are tolerated (the normalisation removes them).
 

@@ -55,8 +55,8 @@ def sniff_media_type(head: bytes) -> str | None:
     """
     if not head:
         return None
-    if head.startswith(b"%PDF-"):
-        return PDF
+    if head[:1024].lstrip(b" \t\r\n\x0c").startswith(b"%PDF-"):
+        return PDF  # leading whitespace is tolerated, as PDF readers do
     if _PNG.match(head):
         return PNG
     if _JPEG.match(head):

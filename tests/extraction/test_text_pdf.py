@@ -5,6 +5,7 @@ import pypdf
 import pytest
 
 import extraction.text.ocr as ocr_module
+import extraction.text.pdf as pdf_module
 from extraction.text import extract_pages
 from tests import docgen
 from tests.extraction.text_helpers import PDF, all_text, assert_ocr_found, extraction_error, needs_tesseract
@@ -106,6 +107,15 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(tmp_path):
     assert_ocr_found(pages[1].text, ["amsterdam", "harbour"])
 
 
+@needs_tesseract
+def test_scanned_pdf_with_owner_password_only(tmp_path):
+    path = docgen.make_scanned_pdf(tmp_path / "scan.pdf", "Encrypted Antwerp scan")
+    docgen.encrypt_pdf(path, "")
+    [page] = extract_pages(path, PDF)
+    assert page.method == "ocr"
+    assert_ocr_found(page.text, ["antwerp", "scan"])
+
+
 def test_scanned_pdf_without_tesseract(tmp_path, monkeypatch):
     monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", str(tmp_path / "no-tesseract"))
     path = docgen.make_scanned_pdf(tmp_path / "scan.pdf", "Secret scanned words")
@@ -140,6 +150,33 @@ def test_unparseable_page_falls_back_to_ocr(tmp_path, monkeypatch):
     monkeypatch.setattr(ocr_module, "ocr_image", lambda image, languages, dpi=None: "read by OCR instead")
     [page] = extract_pages(path, PDF)
     assert (page.method, page.text) == ("ocr", "read by OCR instead")
+
+
+def _unrenderable(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise pdf_module.pdfium.PdfiumError("Failed to load document")
+
+    monkeypatch.setattr(pdf_module.pdfium, "PdfDocument", refuse)
+
+
+def test_near_empty_page_that_cannot_be_rendered_keeps_its_text_layer(tmp_path, monkeypatch):
+    path = docgen.make_pdf(tmp_path / "a.pdf", ["Long enough text layer on page one", "p. 2"])
+    _unrenderable(monkeypatch)
+    pages = extract_pages(path, PDF)
+    assert [(p.method, p.text.strip()) for p in pages] == [
+        ("text_layer", "Long enough text layer on page one"), ("text_layer", "p. 2")]
+
+
+def test_page_neither_readable_nor_renderable_is_malformed(tmp_path, monkeypatch):
+    path = docgen.make_pdf(tmp_path / "a.pdf", ["Unreadable page words"])
+
+    def broken(self, *args, **kwargs):
+        raise ValueError("broken content stream")
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", broken)
+    _unrenderable(monkeypatch)
+    exc = extraction_error(path, PDF, secrets=["unreadable"])
+    assert exc.code == "malformed_pdf"
 
 
 def test_text_is_deterministic_across_runs(tmp_path):

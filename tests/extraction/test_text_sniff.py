@@ -41,6 +41,12 @@ def test_pdf_named_txt_is_pdf(tmp_path):
     assert sniff_file(path) == PDF
 
 
+def test_pdf_after_leading_whitespace(tmp_path):
+    path = docgen.make_pdf(tmp_path / "a.pdf", ["Leading whitespace"])
+    path.write_bytes(b"\r\n  \n" + path.read_bytes())
+    assert sniff_file(path) == PDF
+
+
 def test_text_named_pdf_is_text(tmp_path):
     path = docgen.make_text_file(tmp_path / "report.pdf", "Just words.")
     assert sniff_file(path) == PLAIN
