@@ -1,0 +1,66 @@
+"""A document's evidence text as one string, with a way back to (page, start, end).
+
+Stages that look at the whole document (classification, candidate search) work on
+``DocText.text``, the pages joined by a blank line; every span they report is
+translated back to page offsets with :meth:`DocText.span`, because that is what
+the stored pages, the UI and the audit log point into.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+PAGE_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value stands in the evidence: 1-based page, character offsets into that page's text."""
+
+    page: int
+    start: int
+    end: int
+
+    def as_dict(self):
+        return {"page": self.page, "start": self.start, "end": self.end}
+
+
+@dataclass
+class DocText:
+    pages: list[str]
+    text: str = field(init=False)
+    _starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self._starts = []
+        offset = 0
+        for page in self.pages:
+            self._starts.append(offset)
+            offset += len(page) + len(PAGE_SEPARATOR)
+        self.text = PAGE_SEPARATOR.join(self.pages)
+
+    def span(self, start: int, end: int) -> Span:
+        """The page span of global offsets ``[start, end)`` (clipped to the page ``start`` falls on)."""
+        index = max(0, bisect.bisect_right(self._starts, start) - 1)
+        base = self._starts[index]
+        page_len = len(self.pages[index]) if self.pages else 0
+        return Span(index + 1, start - base, min(end - base, page_len))
+
+    def global_offset(self, span: Span) -> int:
+        return self._starts[span.page - 1] + span.start
+
+    def quote(self, span: Span) -> str:
+        return self.pages[span.page - 1][span.start:span.end]
+
+    def find_all(self, value: str, *, loose: bool = True) -> list[Span]:
+        """Every place ``value`` occurs (case- and whitespace-insensitive when ``loose``): the grounding check."""
+        value = value.strip()
+        if not value:
+            return []
+        if loose:
+            pattern = r"\s+".join(re.escape(part) for part in value.split())
+            matches = re.finditer(pattern, self.text, flags=re.IGNORECASE)
+        else:
+            matches = re.finditer(re.escape(value), self.text)
+        return [self.span(m.start(), m.end()) for m in matches]
