@@ -63,3 +63,17 @@ class FieldResult:
             "reasons": list(self.reasons),
             "candidates": self.candidates[:10],
         }
+
+
+def decide(result: FieldResult, threshold: float) -> FieldResult:
+    """Set ``status``: accepted only when grounded, every validator passes and confidence clears ``threshold``."""
+    reasons = []
+    if not result.grounded:
+        reasons.append("no_evidence")
+    if any(not v.passed for v in result.validators):
+        reasons.append("validator_failed")
+    if result.confidence < threshold:
+        reasons.append("low_confidence")
+    result.reasons = reasons
+    result.status = ACCEPTED if not reasons else NEEDS_REVIEW
+    return result
