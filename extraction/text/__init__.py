@@ -97,7 +97,7 @@ def extract_pages(
         from .ocr import extract_image
 
         pages = extract_image(
-            path, max_pages=max_pages, max_image_pixels=max_image_pixels, ocr_languages=ocr_languages
+            path, kind, max_pages=max_pages, max_image_pixels=max_image_pixels, ocr_languages=ocr_languages
         )
 
     if not any(page.text.strip() for page in pages):

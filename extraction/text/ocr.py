@@ -1,7 +1,8 @@
 """OCR with Tesseract (via pytesseract): image files, and page images rendered from PDFs.
 
 Images: PNG, JPEG (first frame only) and TIFF (every frame is a page, in file
-order). EXIF orientation is applied, transparency is flattened onto white,
+order); only the Pillow decoder of the sniffed media type is used, so a file
+must really be what it was sniffed as. EXIF orientation is applied, transparency is flattened onto white,
 16-bit and CMYK images are converted to 8-bit greyscale / RGB before OCR.
 
 Decompression bombs
@@ -120,12 +121,21 @@ def _image_dpi(image: Image.Image) -> int | None:
     return value if 70 <= value <= 2400 else None
 
 
+#: Pillow decoders allowed per media type (Pillow's other, rarer decoders are never reached).
+PILLOW_FORMATS = {"image/png": ["PNG"], "image/jpeg": ["JPEG"], "image/tiff": ["TIFF"]}
+
+
 def extract_image(
-    path: str | os.PathLike, *, max_pages: int, max_image_pixels: int, ocr_languages: str
+    path: str | os.PathLike,
+    media_type: str,
+    *,
+    max_pages: int,
+    max_image_pixels: int,
+    ocr_languages: str,
 ) -> list[PageText]:
     allow_image_pixels(max_image_pixels)
     try:
-        image = Image.open(path)
+        image = Image.open(path, formats=PILLOW_FORMATS[media_type])
     except Image.DecompressionBombError as exc:
         raise ExtractionError(
             "image_too_large",

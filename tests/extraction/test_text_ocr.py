@@ -111,6 +111,14 @@ def test_not_an_image(tmp_path):
     assert exc.code == "malformed_image"
 
 
+def test_image_must_be_of_its_media_type(tmp_path):
+    path = docgen.make_image(tmp_path / "a.png", "A real PNG")
+    assert extraction_error(path, JPEG).code == "malformed_image"
+    gif = tmp_path / "a.gif"
+    Image.new("L", (50, 50), 255).save(gif, "GIF")
+    assert extraction_error(gif, PNG).code == "malformed_image"
+
+
 def test_tesseract_missing(tmp_path, monkeypatch):
     monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", str(tmp_path / "no-tesseract"))
     path = docgen.make_image(tmp_path / "a.png", "Secret words")
