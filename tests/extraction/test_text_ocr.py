@@ -49,6 +49,17 @@ def test_transparent_and_rotated_images(tmp_path):
 
 
 @needs_tesseract
+def test_sixteen_bit_and_cmyk_images(tmp_path):
+    image = docgen.render_text_image("Sixteen bit Geneva")
+    sixteen = tmp_path / "16.tif"
+    image.convert("I").point(lambda v: v * 257).convert("I;16").save(sixteen)
+    assert_ocr_found(extract_pages(sixteen, TIFF)[0].text, ["sixteen", "geneva"])
+    cmyk = tmp_path / "cmyk.jpg"
+    docgen.render_text_image("Printed in Zurich").convert("CMYK").save(cmyk, "JPEG")
+    assert_ocr_found(extract_pages(cmyk, JPEG)[0].text, ["printed", "zurich"])
+
+
+@needs_tesseract
 def test_ocr_is_deterministic(tmp_path):
     path = docgen.make_image(tmp_path / "a.png", TEXT)
     assert extract_pages(path, PNG) == extract_pages(path, PNG)
