@@ -1,0 +1,1 @@
+"""Validation of extracted fields: the type's JSON Schema, typed validators per field, cross-field rules."""
