@@ -29,6 +29,8 @@ class Span:
 @dataclass
 class DocText:
     pages: list[str]
+    # Personal data found by the PII stage, as (global start, global end, type); see safe_window.
+    pii: list[tuple[int, int, str]] = field(default_factory=list)
     text: str = field(init=False)
     _starts: list[int] = field(init=False, repr=False)
 
@@ -64,3 +66,20 @@ class DocText:
         else:
             matches = re.finditer(re.escape(value), self.text)
         return [self.span(m.start(), m.end()) for m in matches]
+
+    def safe_window(self, start: int, end: int) -> str:
+        """``text[start:end]`` with personal data replaced by ``<TYPE>`` placeholders.
+
+        Anything that goes into a model prompt must come through here: models see
+        redacted text only.
+        """
+        start, end = max(0, start), min(len(self.text), end)
+        pieces, cursor = [], start
+        for pii_start, pii_end, kind in sorted(self.pii):
+            if pii_end <= start or pii_start >= end:
+                continue
+            pieces.append(self.text[cursor:max(cursor, pii_start)])
+            pieces.append(f"<{kind}>")
+            cursor = max(cursor, min(end, pii_end))
+        pieces.append(self.text[cursor:end])
+        return "".join(pieces)
