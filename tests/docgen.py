@@ -270,8 +270,9 @@ def make_bomb_png(path, width: int = 30000, height: int = 30000) -> Path:
     row = b"\x00" + b"\xff" * ((width + 7) // 8)  # filter byte + packed white pixels
     compressor = zlib.compressobj(9)
     parts = []
-    for _ in range(height):
-        out = compressor.compress(row)
+    block = 256
+    for start in range(0, height, block):
+        out = compressor.compress(row * min(block, height - start))
         if out:
             parts.append(out)
     parts.append(compressor.flush())
