@@ -16,13 +16,30 @@ END
 $$;
 """
 
+# TRUNCATE of a non-empty table is refused; of an empty one allowed, because Django's
+# test flush truncates every table at once (audit.testing empties these first), the
+# same behaviour SQLite's per-row DELETE trigger has.
+_PG_TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    has_rows boolean;
+BEGIN
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', TG_TABLE_NAME) INTO has_rows;
+    IF has_rows THEN
+        RAISE EXCEPTION '% is append-only: TRUNCATE refused', TG_TABLE_NAME USING ERRCODE = '42501';
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
 
 def postgresql_create(table):
     return [
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();",
         f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();",
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_truncate();",
     ]
 
 
@@ -48,7 +65,7 @@ DROP = {"postgresql": postgresql_drop, "sqlite": sqlite_drop}
 
 
 def create_statements(vendor):
-    statements = [_PG_FUNCTION] if vendor == "postgresql" else []
+    statements = [_PG_FUNCTION.strip(), _PG_TRUNCATE_FUNCTION.strip()] if vendor == "postgresql" else []
     for table in APPEND_ONLY_TABLES:
         statements += CREATE[vendor](table)
     return statements
@@ -77,9 +94,3 @@ class VendorRunSQL(migrations.RunSQL):
         if schema_editor.connection.vendor == self.vendor:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
-
-def operations():
-    """The migration operations: one VendorRunSQL per supported vendor."""
-    return [
-        VendorRunSQL(vendor, create_statements(vendor), drop_statements(vendor)) for vendor in ("postgresql", "sqlite")
-    ]

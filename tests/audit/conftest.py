@@ -1,0 +1,60 @@
+"""Audit fixtures: a signing key of the test's own, documents with pages, and flushable audit tables."""
+import pytest
+from django.core.files.base import ContentFile
+
+from appliance.documents.models import Document, Page, Team
+from audit.testing import clear_audit_log, is_transactional
+
+
+@pytest.fixture(autouse=True)
+def audit_key(tmp_path, monkeypatch):
+    """Each test signs with a fresh key outside the database, in its own directory."""
+    key_dir = tmp_path / "audit-key"
+    monkeypatch.setenv("COLONY_AUDIT_SIGNING_KEY", str(key_dir / "signing.pem"))
+    monkeypatch.setenv("COLONY_AUDIT_HEADS_FILE", str(key_dir / "heads.jsonl"))
+    return key_dir
+
+
+@pytest.fixture(autouse=True)
+def audit_tables_flushable(request):
+    # The flush that ends a transactional test cannot delete audit rows (that is the point).
+    yield
+    if is_transactional(request):
+        clear_audit_log()
+
+
+@pytest.fixture
+def make_document(db):
+    def make(pages=("Invoice 2024-17 for ACME GmbH, total 1,200.00 EUR.",), team="default", sha=None):
+        team_obj, _ = Team.objects.get_or_create(name=team)
+        count = Document.objects.count()
+        document = Document(
+            team=team_obj,
+            source=Document.Source.API,
+            original_filename="invoice.txt",
+            sha256=sha or f"{count + 1:064x}",
+            size=42,
+            media_type="text/plain",
+        )
+        document.original.save("upload", ContentFile(b"x" * 42), save=False)
+        document.save()
+        for number, text in enumerate(pages, start=1):
+            Page.objects.create(document=document, number=number, text=text, method="plain")
+        return document
+
+    return make
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor")
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("admin")
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user("reviewer")
