@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from extraction.batch import process_folder
+
+
+class Command(BaseCommand):
+    help = "Run the whole pipeline in-process on every file of a folder; one JSON line per file (scorer format)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path)
+        parser.add_argument("--out", type=Path, required=True)
+        parser.add_argument("--workers", type=int, default=1, help="Processes; each loads the models once.")
+
+    def handle(self, folder, out, workers, **options):
+        if not folder.is_dir():
+            raise CommandError(f"{folder} is not a folder.")
+        files, totals, wall = process_folder(folder, out, workers=max(1, workers), progress=lambda total: tqdm(total=total, unit="doc"))
+        count = len(files)
+        self.stdout.write(f"{count} documents in {wall:.1f}s: {count / wall if wall else 0:.2f} documents/s")
+        for stage, seconds in totals.items():
+            self.stdout.write(f"  {stage:<9} {seconds / max(count, 1) * 1000:8.1f} ms/document")
