@@ -374,10 +374,13 @@ REG_RE = re.compile(r"^\(?\s*(?:CO\.?\s*(?:REG|NO)|COMPANY\s*(?:REG|NO)|ROC|REG|
 REG_TAIL = re.compile(r"\s*[\[(]?\s*(?:CO\.?\s*(?:REG\.?|NO\.?)\s*:?\s*|COMPANY\s*NO\.?\s*:?\s*)?\d{4,}\s*-?\s*[A-Z]\s*[\])]?\s*$", re.I)
 STOP_RE = re.compile(
     r"\bTEL\b|\bTELEPHONE\b|\bPHONE\b|\bFAX\b|\bT\s*:|\bF\s*:|\bH/?P\b|\bTEL\s*NO|\bGST\b|\bTAX\b|INVOICE|RECEIPT|\bBILL\b|"
-    r"\bDATE\b|CASHIER|\bEMAIL\b|E-MAIL|@|WWW|HTTP|\.COM|\bDOC\b|\bNO\s*:|\bSST\b|\bREG\b|\bOPEN\b|\bTABLE\b|\bORDER\b|"
+    r"\bDATE\b|CASHIER|\bEMAIL\b|E-MAIL|@|WWW|HTTP|\.COM|\bDOC\b|\bSST\b|\bREG\b|\bOPEN\b|\bTABLE\b|\bORDER\b|"
     r"\bCOMPANY\s*NO|\bCO\.?\s*NO|\bROC\b|\bBR\s*NO|\bID\s*:|\bSTAFF\b|\bTERMINAL\b|\bPOS\b|\bCHECK\b|\bWELCOME\b|\bTHANK",
     re.I)
-POSTCODE_RE = re.compile(r"(?<!\d)\d{5}(?!\d)")
+POSTCODE_RE = re.compile(r"(?<![\dA-Z])\d{5}(?![\d])", re.I)
+BRANCH_RE = re.compile(r"^\d{3,4}\s*-\s*[A-Z][A-Z .']+$", re.I)
+ADDRESS_START = re.compile(r"^\W*(NO|LOT|JALAN|JLN|JL|LEVEL|LOT|BLOCK|BLK|UNIT|SUITE|WISMA|MENARA|KOMPLEKS|TAMAN|TMN|LORONG|LRG|G\s*F|GROUND|FLOOR|KM|BATU|PT|PLOT)\b", re.I)
+ADDRESS_PREFIX = re.compile(r"^\s*(?:HQ\s*)?(?:ADD|ADDR|ADDRESS|ALAMAT)\s*[.:]\s*", re.I)
 STATES = re.compile(
     r"\b(JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|NEGERI SEMBILAN|PAHANG|PERAK|PERLIS|PULAU PINANG|PENANG|SABAH|SARAWAK|"
     r"SELANGOR|TERENGGANU|KUALA LUMPUR|W\.?\s*P\.?|WILAYAH PERSEKUTUAN|PUTRAJAYA|LABUAN|MALAYSIA|KL|DARUL \w+)\b", re.I)
@@ -397,7 +400,22 @@ def _is_reg_line(text: str) -> bool:
         return True
     if re.match(r"^\(?\s*(CO\.?\s*(REG|NO)|COMPANY\s*(REG|NO)|ROC|BR\s*NO|REG\s*NO|GST|SST|\(GST)", t, re.I):
         return True
+    if " " not in t and len(t) <= 18 and sum(ch.isdigit() for ch in t) >= 5:
+        return True  # "<484297-M>", "000965911.P", "SA0127959-D"
     return bool(re.fullmatch(r"[\s(]*[\dA-Z]{0,3}\d{5,}[\s-]*[A-Z]?[\s)]*", t, re.I))
+
+
+PHONE_LINE = re.compile(r"^\W*\(?\d{2,4}\)?\s?-?\s?\d{3,4}\s?-?\s?\d{3,5}\W*$")
+LABEL_VALUE_LINE = re.compile(r"^[A-Z .#]{2,14}:\s*[\w-]+$", re.I)
+
+
+def _address_start_ok(text: str) -> bool:
+    if re.fullmatch(r"\(.*\)", text.strip()) or PHONE_LINE.match(text) or LABEL_VALUE_LINE.match(text.strip()):
+        return False
+    if any(p.search(text) for _, p in DATE_RES[:3]) or TIME_RE.search(text):
+        return False
+    return bool(ADDRESS_START.search(text) or re.match(r"^\W*\d", text) or POSTCODE_RE.search(text)
+                or (_has_digits(text) and ADDRESS_WORD.search(text)))
 
 
 def _header_end(lines: list[Line]) -> int:
@@ -499,11 +517,11 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
                 if re.search(r"\bTEL|\bFAX|\bT\s*:|INVOICE|RECEIPT|\bDATE\b", text, re.I) and line.index > start + 2:
                     break
                 continue
-            if not (_has_digits(text) or ADDRESS_WORD.search(text)):
+            if not _address_start_ok(text):
                 continue  # a branch or brand line under the company
             block.append(line)
             continue
-        if STOP_RE.search(text) or _is_reg_line(text):
+        if STOP_RE.search(text) or _is_reg_line(text) or _amounts(line) or PHONE_LINE.match(text):
             stop_reason = "stop line"
             break
         if any(p.search(text) for _, p in DATE_RES[:2]) or TIME_RE.search(text):
@@ -514,19 +532,26 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
         block.append(line)
     if not block:
         return None
-    # trim after the postcode/state line when what follows does not look like address
+    # after the postcode/state line only what still reads as address (a mall, a branch code, the state)
     post_idx = [i for i, l in enumerate(block) if POSTCODE_RE.search(l.text) or STATES.search(l.text)]
     if post_idx:
         last = post_idx[-1]
         keep = last + 1
         for extra in block[last + 1:]:
-            if STATES.search(extra.text) or re.fullmatch(r"\(.*\)", extra.text.strip()):
+            t = extra.text.strip()
+            if ":" in t or len(t.split()) > 4 or SUFFIX_RE.search(t) and not ADDRESS_WORD.search(t):
+                break
+            if STATES.search(t) or BRANCH_RE.match(t) or re.fullmatch(r"\(.*\)", t) or (ADDRESS_WORD.search(t) and not _has_digits(t)):
                 keep += 1
             else:
                 break
         block = block[:keep]
-    value = " ".join(l.text for l in block)
-    spans = [doc.span(l.start, l.end) for l in block]
+    pieces = [(l.start, l.end, l.text) for l in block]
+    prefix = ADDRESS_PREFIX.match(pieces[0][2])
+    if prefix:
+        pieces[0] = (pieces[0][0] + prefix.end(), pieces[0][1], pieces[0][2][prefix.end():])
+    value = " ".join(p[2] for p in pieces)
+    spans = [doc.span(s, e) for s, e, _ in pieces]
     has_post = bool(POSTCODE_RE.search(value))
     has_state = bool(STATES.search(block[-1].text))
     confidence = 0.5
