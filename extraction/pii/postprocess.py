@@ -1,0 +1,95 @@
+"""From raw recognizer results to one non-overlapping list of spans.
+
+1. per-entity score thresholds from the configuration;
+2. spans of one type that overlap become one span;
+3. across types the stronger span wins; a weaker one that sticks out of it
+   keeps its free part when that part is still a word;
+4. a place directly followed by a postcode takes the postcode along.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from .config import PiiConfig
+from .types import PiiSpan
+
+_TRIM = " \t\r\n,;:.!?\"'()[]{}<>|"
+_KEEP_DOT = ("STREET_ADDRESS", "PERSON", "ORGANIZATION")
+_POSTCODE_AFTER = re.compile(r"[ ,]{1,2}(\d{3,5}(?:[- ]\d{2,4})?|\p{Lu}\d\p{Lu} ?\d\p{Lu}\d)(?![\w-])")
+
+
+def _trim(text: str, span: PiiSpan) -> PiiSpan | None:
+    start, end = span.start, span.end
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        # "Király u. 15." keeps no trailing dot, but "J." and "Inc." keep theirs.
+        if text[end - 1] == "." and span.type in _KEEP_DOT and end - start > 1 and text[end - 2].isalpha() \
+                and (end - start < 3 or not text[end - 3].isalpha() or span.type == "ORGANIZATION"):
+            break
+        end -= 1
+    return PiiSpan(start, end, span.type, span.score) if end > start else None
+
+
+def _union_same_type(spans: list[PiiSpan]) -> list[PiiSpan]:
+    out: list[PiiSpan] = []
+    for s in sorted(spans, key=lambda s: (s.type, s.start, -s.end)):
+        if out and out[-1].type == s.type and s.start < out[-1].end:
+            last = out[-1]
+            out[-1] = PiiSpan(last.start, max(last.end, s.end), s.type, max(last.score, s.score))
+        else:
+            out.append(s)
+    return out
+
+
+def _free_part(span: PiiSpan, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The longest stretch of `span` not covered by `taken`."""
+    pieces = [(span.start, span.end)]
+    for ts, te in taken:
+        nxt = []
+        for ps, pe in pieces:
+            if te <= ps or ts >= pe:
+                nxt.append((ps, pe))
+                continue
+            if ps < ts:
+                nxt.append((ps, ts))
+            if te < pe:
+                nxt.append((te, pe))
+        pieces = nxt
+    return max(pieces, key=lambda p: p[1] - p[0], default=None)
+
+
+def _resolve_overlaps(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    kept: list[PiiSpan] = []
+    for s in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start))):
+        clashes = [(k.start, k.end) for k in kept if k.start < s.end and s.start < k.end]
+        if not clashes:
+            kept.append(s)
+            continue
+        free = _free_part(s, clashes)
+        if free and free[1] - free[0] >= 0.5 * (s.end - s.start):
+            piece = _trim(text, PiiSpan(free[0], free[1], s.type, s.score))
+            if piece and sum(c.isalnum() for c in text[piece.start:piece.end]) >= 2:
+                kept.append(piece)
+    return sorted(kept)
+
+
+def _attach_postcodes(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
+    out = []
+    starts = {s.start for s in spans}
+    for s in spans:
+        if s.type == "LOCATION":
+            m = _POSTCODE_AFTER.match(text, s.end)
+            if m and m.start(1) not in starts:
+                s = PiiSpan(s.start, m.end(1), s.type, s.score)
+        out.append(s)
+    return out
+
+
+def finalize(text: str, raw: list[PiiSpan], config: PiiConfig) -> list[PiiSpan]:
+    spans = [t for s in raw if s.type in config.entities and s.score >= config.threshold(s.type)
+             and (t := _trim(text, s)) is not None]
+    spans = _union_same_type(spans)
+    spans = _resolve_overlaps(text, spans)
+    spans = _attach_postcodes(text, spans)
+    return _resolve_overlaps(text, spans)
