@@ -230,134 +230,177 @@ def _label_kind(text: str) -> str | None:
     return None
 
 
-def total_candidates(doc: DocText, lines: list[Line]):
-    """Amounts with the cues that make them the total."""
-    per_line = [_amounts(line) for line in lines]
-    cands: list[dict] = []
-    for i, line in enumerate(lines):
-        for value, s, e, raw in per_line[i]:
-            cands.append({"value": value, "start": s, "end": e, "raw": raw, "line": i, "cues": set(), "score": 0.0})
+ONLY_AMOUNT = re.compile(r"[\s:]*(?:RM|MYR|\$)?\s*-?\s*(?:RM|MYR|\$)?\s*[\d,]+\.\d{2}\s*[A-Z]?\s*", re.I)
+CENT5 = Decimal("0.05")
 
-    def cands_on(i):
-        return [c for c in cands if c["line"] == i]
+# Features of one amount (all its occurrences together) and their weights: a logistic score
+# P(amount is the total). Weights fitted once on labelled receipts; every feature is a
+# generic cue (labels, repetition, arithmetic between amounts), none names a shop.
+TOTAL_FEATURES = (
+    "strong", "plain", "neg", "cash", "change", "fifo_strong", "fifo_plain", "fifo_neg",
+    "rep2", "rep3", "is_max", "is_max_rep", "pair_member", "pair_cash", "rounds_other",
+    "rounded_by_other", "tax_inclusive", "tax_base", "lower_half", "rel_size", "mult05",
+)
+TOTAL_WEIGHTS = {
+    "bias": -5.6, "strong": 2.5, "plain": 0.6, "neg": -0.3, "cash": -0.1, "change": 0.15,
+    "fifo_strong": 0.75, "fifo_plain": 0.1, "fifo_neg": -0.05, "rep2": 0.1, "rep3": 0.5,
+    "is_max": 1.0, "is_max_rep": 2.0, "pair_member": 1.2, "pair_cash": -0.4, "rounds_other": 1.3,
+    "rounded_by_other": -1.0, "tax_inclusive": 1.3, "tax_base": -0.85, "lower_half": 0.45,
+    "rel_size": 1.6, "mult05": 0.7,
+}
 
-    # label on the same line, or a label line whose value follows within a few lines
-    cash_values, change_values = [], []
+
+def _label_targets(lines: list[Line], per_line) -> list[tuple[int, str, str]]:
+    """(candidate line, label kind, label text) from labels on the amount's line or printed above it."""
+    out = []
     for i, line in enumerate(lines):
-        kind = _label_kind(line.text)
-        label_text = line.text
         if per_line[i]:
-            # text before the first amount is the label
             first = per_line[i][0][1] - line.start
             label_text = line.text[:first]
-            kind = _label_kind(label_text) if re.search(r"[A-Za-z]{2,}", label_text) else None
-            targets = [cands_on(i)[-1]] if cands_on(i) else []
-        else:
-            targets = []
-            if kind is not None:
-                # the amount on a following line: OCR often prints the label and value apart
-                labels_between = 0
-                for j in range(i + 1, min(len(lines), i + 5)):
-                    if per_line[j]:
-                        only_amount = re.fullmatch(r"[\s:]*(?:RM|MYR|\$)?\s*-?\s*(?:RM|MYR|\$)?\s*[\d,]+\.\d{2}\s*[A-Z]?\s*", lines[j].text, re.I)
-                        if only_amount and (labels_between == 0 or (kind == "strong" and labels_between <= 1)):
-                            targets = [cands_on(j)[0]]
-                        break
-                    if _is_label(lines[j]):
-                        labels_between += 1
-        for c in targets:
-            if kind == "strong":
-                c["cues"].add("strong_label")
-            elif kind == "plain":
-                c["cues"].add("total_label")
-            elif kind == "neg":
-                c["cues"].add("other_label")
-        if targets:
-            upper = label_text.upper()
-            if CASH_RE.search(upper) and not CHANGE_RE.search(upper):
-                cash_values.append(targets[0]["value"])
-            if CHANGE_RE.search(upper):
-                change_values.append(targets[0]["value"])
-    # the amount paid minus the change given
-    paid = set()
-    for cash in cash_values:
-        for change in change_values:
-            if cash - change > 0 and change >= 0:
-                paid.add(cash - change)
-    counts: dict[Decimal, int] = {}
-    for c in cands:
-        counts[c["value"]] = counts.get(c["value"], 0) + 1
-    for c in cands:
-        if c["value"] in paid:
-            c["cues"].add("cash_minus_change")
-        if counts[c["value"]] >= 2:
-            c["cues"].add("repeated")
-    return cands, paid, cash_values
+            if re.search(r"[A-Za-z]{2,}", label_text):
+                kind = _label_kind(label_text)
+                if kind:
+                    out.append((i, kind, label_text))
+            continue
+        kind = _label_kind(line.text)
+        if kind is None:
+            continue
+        labels_between = 0
+        for j in range(i + 1, min(len(lines), i + 5)):
+            if per_line[j]:
+                if ONLY_AMOUNT.fullmatch(lines[j].text) and (labels_between == 0 or (kind == "strong" and labels_between <= 1)):
+                    out.append((j, kind, line.text))
+                break
+            if _is_label(lines[j]):
+                labels_between += 1
+    return out
 
 
-WEIGHTS = {"strong_label": 0.55, "total_label": 0.35, "other_label": -0.6, "cash_minus_change": 0.35, "repeated": 0.12}
+def _fifo_targets(lines: list[Line], per_line) -> list[tuple[int, str, str]]:
+    """Columns printed apart: a run of labels, then a run of amounts, paired in order."""
+    out = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if per_line[i] or not _is_label(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < n and not per_line[j] and _is_label(lines[j]):
+            j += 1
+        k = j
+        while k < n and per_line[k] and ONLY_AMOUNT.fullmatch(lines[k].text):
+            k += 1
+        labels, amounts = list(range(i, j)), list(range(j, k))
+        if len(labels) >= 2 and len(amounts) >= 2:
+            for label_index, amount_index in zip(labels, amounts):
+                kind = _label_kind(lines[label_index].text)
+                if kind:
+                    out.append((amount_index, kind, lines[label_index].text))
+        i = max(k, i + 1)
+    return out
+
+
+def _near(a: Decimal, b: Decimal, tol: str = "0.021") -> bool:
+    return abs(a - b) <= Decimal(tol)
+
+
+def total_features(lines: list[Line]):
+    per_line = [_amounts(line) for line in lines]
+    occurrences: dict[Decimal, list[tuple[int, int, int, str]]] = {}
+    for i, found in enumerate(per_line):
+        for value, s, e, raw in found:
+            if value > 0:
+                occurrences.setdefault(value, []).append((i, s, e, raw))
+    if not occurrences:
+        return {}, occurrences
+    feats = {v: dict.fromkeys(TOTAL_FEATURES, 0.0) for v in occurrences}
+    for i, kind, label in _label_targets(lines, per_line):
+        for value, *_ in per_line[i][-1:]:
+            if value <= 0:
+                continue
+            f = feats[value]
+            f[{"strong": "strong", "plain": "plain", "neg": "neg"}[kind]] = 1.0
+            if CASH_RE.search(label) and not CHANGE_RE.search(label):
+                f["cash"] = 1.0
+            if CHANGE_RE.search(label):
+                f["change"] = 1.0
+    for i, kind, _ in _fifo_targets(lines, per_line):
+        for value, *_ in per_line[i][:1]:
+            if value > 0:
+                feats[value]["fifo_" + kind] = 1.0
+    values = sorted(occurrences)
+    top = values[-1]
+    repeated = [v for v in values if len(occurrences[v]) >= 2]
+    text = "\n".join(l.text for l in lines)
+    has_payment = bool(CASH_RE.search(text) and CHANGE_RE.search(text))
+    value_set = set(values)
+    half = len(lines) / 3
+    for v in values:
+        f = feats[v]
+        count = len(occurrences[v])
+        f["rep2"] = float(count >= 2)
+        f["rep3"] = float(count >= 3)
+        f["is_max"] = float(v == top)
+        f["is_max_rep"] = float(bool(repeated) and v == repeated[-1])
+        f["rel_size"] = float(v / top)
+        f["mult05"] = float(v % CENT5 == 0)
+        f["lower_half"] = float(any(i >= half for i, *_ in occurrences[v]))
+        for u in values:
+            if u == v:
+                continue
+            if _near(u, v) and v % CENT5 == 0 and u % CENT5 != 0:
+                f["rounds_other"] = 1.0
+            if _near(u, v) and u % CENT5 == 0 and v % CENT5 != 0:
+                f["rounded_by_other"] = 1.0
+            for rate in ("1.06", "1.10", "1.16", "1.166", "1.08"):
+                if u < v and _near(u * Decimal(rate), v, "0.03"):
+                    f["tax_inclusive"] = 1.0
+                if v < u and _near(v * Decimal(rate), u, "0.03"):
+                    f["tax_base"] = 1.0
+    if has_payment:
+        # paid - change = total: the total and the change are the two amounts that sum to the most paid
+        for v in values:
+            if v != top and (top - v) in value_set and (top - v) != v:
+                feats[v]["pair_member"] = 1.0
+                feats[top]["pair_cash"] = 1.0
+    return feats, occurrences
+
+
+def _logit(f: dict) -> float:
+    return TOTAL_WEIGHTS["bias"] + sum(TOTAL_WEIGHTS[k] * f[k] for k in TOTAL_FEATURES)
+
+
+def _sigmoid(x: float) -> float:
+    import math
+
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def extract_total(doc: DocText, lines: list[Line]) -> FieldResult | None:
-    cands, paid, cash_values = total_candidates(doc, lines)
-    cands = [c for c in cands if c["value"] > 0]
-    if not cands:
+    feats, occurrences = total_features(lines)
+    if not feats:
         return None
-    max_value = max(c["value"] for c in cands)
-    for c in cands:
-        score = 0.1 + sum(WEIGHTS[k] for k in c["cues"])
-        if c["value"] == max(v["value"] for v in cands if "other_label" not in v["cues"] and v["value"] not in cash_values) if any(
-                "other_label" not in v["cues"] and v["value"] not in cash_values for v in cands) else False:
-            c["cues"].add("largest")
-            score += 0.1
-        c["score"] = score
-    by_value: dict[Decimal, list[dict]] = {}
-    for c in cands:
-        by_value.setdefault(c["value"], []).append(c)
-
-    def group_score(group):
-        best = max(c["score"] for c in group)
-        return best + 0.03 * (len(group) - 1)
-
-    ranked = sorted(by_value.items(), key=lambda kv: (-group_score(kv[1]), -kv[0]))
-    value, group = ranked[0]
-    cues = set().union(*(c["cues"] for c in group))
-    best = max(group, key=lambda c: (c["score"], c["start"]))
-    runner = group_score(ranked[1][1]) if len(ranked) > 1 else 0.0
-    margin = group_score(group) - runner
-    label = "strong_label" in cues or "total_label" in cues
-    if "strong_label" in cues and "cash_minus_change" in cues:
-        confidence = 0.97
-    elif label and "cash_minus_change" in cues:
-        confidence = 0.95
-    elif "strong_label" in cues and "repeated" in cues:
-        confidence = 0.92
-    elif "strong_label" in cues:
-        confidence = 0.88
-    elif label and "repeated" in cues:
-        confidence = 0.85
-    elif label:
-        confidence = 0.75
-    elif "cash_minus_change" in cues:
-        confidence = 0.7
-    else:
-        confidence = 0.35
-    if "other_label" in cues:
-        confidence -= 0.2
-    if margin < 0.1:
-        confidence -= 0.2
-    elif margin < 0.25:
-        confidence -= 0.05
-    text_value = normalize_amount(best["raw"]) or str(value.quantize(Decimal("0.01")))
+    scored = sorted(((_sigmoid(_logit(f)), v) for v, f in feats.items()), key=lambda t: (-t[0], -t[1]))
+    p1, value = scored[0]
+    p2 = scored[1][0] if len(scored) > 1 else 0.0
+    # the chosen amount's probability, discounted by how plausible the runner-up still is
+    confidence = p1 * (1.0 - p2) / max(1e-9, 1.0 - p1 * p2)
+    occ = occurrences[value]
+    text_value = str(value.quantize(Decimal("0.01")))
+    f = feats[value]
     validators = [ValidatorResult("positive", value > 0, text_value)]
-    if paid:
-        validators.append(ValidatorResult("cash_minus_change", True if value in paid or not label else value in paid,
-                                          f"paid {', '.join(str(p) for p in sorted(paid))}"))
-    spans = [doc.span(c["start"], c["end"]) for c in sorted(group, key=lambda c: c["start"])]
+    if f["rounded_by_other"]:
+        validators.append(ValidatorResult("rounded_total_present", False, "a rounded amount within 0.02 is written too"))
+    if f["tax_base"]:
+        validators.append(ValidatorResult("not_pre_tax", False, "an amount equal to this plus tax is written too"))
+    spans = [doc.span(s, e) for _, s, e, _ in occ]
+    cues = [k for k in TOTAL_FEATURES if f[k] and k not in ("rel_size",)]
     return FieldResult(
-        "total", text_value, _round(confidence), spans, "rule", best["raw"], validators,
-        candidates=_top([(normalize_amount(str(v)), group_score(g)) for v, g in ranked]),
-    )
+        "total", text_value, _round(confidence), spans, "rule", occ[-1][3], validators,
+        candidates=[{"value": str(v.quantize(Decimal("0.01"))), "score": round(p, 4)} for p, v in scored[:5]],
+        reasons=[],
+    ) if True else None
 
 
 # --------------------------------------------------------------------------- company and address
