@@ -120,6 +120,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# --- PII vault: the key lives outside the database (env COLONY_PII_KEY, else this file, created 0600).
+COLONY_PII_KEY_FILE = Path(env.str("COLONY_PII_KEY_FILE", default=str(VAR_DIR / "pii.key")))
+
 # --- Security: safe by default; TLS-only settings switch on with COLONY_TLS.
 COLONY_TLS = env.bool("COLONY_TLS", default=False)
 SESSION_COOKIE_HTTPONLY = True
@@ -182,6 +185,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("COLONY_TASK_SOFT_TIME_LIMIT", default=600
 CELERY_TASK_TIME_LIMIT = env.int("COLONY_TASK_TIME_LIMIT", default=660)
 CELERY_TASK_ROUTES = {
     "documents.extract_text": {"queue": "ingest"},
+    "documents.redact_pii": {"queue": "inference"},
+    "documents.classify": {"queue": "inference"},
+    "documents.extract_fields": {"queue": "inference"},
     "documents.sweep_stuck": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {

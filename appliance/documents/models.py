@@ -35,6 +35,8 @@ class Document(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         TEXT_EXTRACTED = "text_extracted", "Text extracted"
+        PII_REDACTED = "pii_redacted", "PII redacted"
+        CLASSIFIED = "classified", "Classified"
         DONE = "done", "Done"
         NEEDS_REVIEW = "needs_review", "Needs review"
         FAILED = "failed", "Failed"
@@ -45,7 +47,7 @@ class Document(models.Model):
         FOLDER = "folder", "Watched folder"
 
     # Statuses after which no stage will run again on its own.
-    FINAL_STATUSES = (Status.TEXT_EXTRACTED, Status.DONE, Status.NEEDS_REVIEW, Status.FAILED)
+    FINAL_STATUSES = (Status.DONE, Status.NEEDS_REVIEW, Status.FAILED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="documents")
@@ -64,6 +66,16 @@ class Document(models.Model):
     idempotency_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    doc_type = models.ForeignKey(
+        "DocumentType", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    doc_type_confidence = models.FloatField(null=True, blank=True)
+    classification = models.JSONField(default=dict, blank=True, help_text="Scores per type and the method used.")
+    review_reasons = models.JSONField(default=list, blank=True)
+    pii_spans = models.JSONField(
+        default=list, blank=True, help_text='Detected personal data: [{"page", "start", "end", "type", "placeholder"}].'
+    )
+    pii_vault = models.BinaryField(null=True, blank=True, help_text="Placeholder -> original value, encrypted.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -79,6 +91,7 @@ class Document(models.Model):
         permissions = [
             ("view_all_documents", "Can view the documents of every team"),
             ("review_document", "Can review extracted documents"),
+            ("reveal_pii", "Can reveal the personal data behind redactions"),
         ]
 
     def __str__(self):
@@ -127,8 +140,74 @@ class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
     text = models.TextField()
+    redacted_text = models.TextField(blank=True, help_text="The text with personal data replaced by placeholders.")
     method = models.CharField(max_length=20, help_text="text_layer, ocr, plain or docx")
 
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_page_number")]
+
+
+class DocumentType(models.Model):
+    """A kind of document and the fields to extract from it (a JSON Schema; see extraction/doctypes)."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=100)
+    description = models.TextField(help_text="One or two sentences; the classifier reads it.")
+    schema = models.JSONField(help_text="JSON Schema of the fields (x-personal, x-threshold, x-validators per field).")
+    rules = models.JSONField(default=list, blank=True, help_text="Cross-field rules by name.")
+    always_review = models.BooleanField(default=False, help_text="Every document of this type goes to a person.")
+    thresholds = models.JSONField(default=dict, blank=True, help_text="Calibrated confidence thresholds per field.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.label
+
+    def to_spec(self):
+        from extraction.doctypes.registry import TypeSpec
+
+        return TypeSpec(self.name, self.label, self.description, self.schema, list(self.rules),
+                        self.always_review, dict(self.thresholds))
+
+
+class ExampleDocument(models.Model):
+    """A labelled text the classifier learns from: shipped examples and reviewers' corrections."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Added by an admin"
+        CORRECTION = "correction", "Reviewer correction"
+
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.CASCADE, related_name="examples")
+    text = models.TextField(help_text="Redacted text of the example.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class ExtractedField(models.Model):
+    """One field's decision: value, evidence, how it was decided and whether a person must look."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+        REJECTED = "rejected", "Rejected"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fields")
+    name = models.CharField(max_length=100)
+    value = models.JSONField(null=True, help_text="Normalised value (a list for list fields).")
+    raw = models.JSONField(null=True, blank=True, help_text="The value as written in the document.")
+    confidence = models.FloatField()
+    evidence = models.JSONField(default=list, help_text='[{"page", "start", "end"}] into the page text.')
+    method = models.CharField(max_length=10)
+    validators = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    reasons = models.JSONField(default=list, help_text="Why the field needs review.")
+    candidates = models.JSONField(default=list)
+    personal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["document", "name"], name="unique_field_per_document")]

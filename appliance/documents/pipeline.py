@@ -3,7 +3,7 @@
 Each stage is a Celery task that moves a document from one status to the
 next. ``STAGE_FOR_STATUS`` says which task picks up a document waiting in a
 given status; the sweeper uses it to re-queue documents that got stuck.
-Later issues append stages (PII, classification, extraction, validation).
+The stages after text extraction: PII redaction, classification, extraction with validation.
 """
 from appliance.documents.models import Document
 
@@ -11,7 +11,12 @@ from appliance.documents.models import Document
 def _stage_for_status():
     from appliance.documents import tasks
 
-    return {Document.Status.RECEIVED: tasks.extract_text}
+    return {
+        Document.Status.RECEIVED: tasks.extract_text,
+        Document.Status.TEXT_EXTRACTED: tasks.redact_pii,
+        Document.Status.PII_REDACTED: tasks.classify,
+        Document.Status.CLASSIFIED: tasks.extract_fields,
+    }
 
 
 def next_stage(document):

@@ -21,6 +21,7 @@ ROLE_PERMISSIONS = {
         ("documents", "review_document"),
         ("documents", "change_document"),
         ("documents", "delete_document"),
+        ("documents", "reveal_pii"),
         ("audit", "view_auditevent"),
     ],
 }
@@ -37,16 +38,13 @@ def sync_role_groups(apps):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    # An app whose models are not migrated yet has no permissions at this point in the
-    # migration history; its own migration calls this again once they exist.
-    migrated = set(Permission.objects.values_list("content_type__app_label", flat=True).distinct())
+    # A permission whose model (or Meta) is not migrated yet does not exist at this point in
+    # the migration history; the migration that adds it calls this again.
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = [
-            Permission.objects.get(content_type__app_label=app, codename=code)
-            for app, code in perms
-            if app in migrated
-        ]
+        wanted = []
+        for app, code in perms:
+            wanted.extend(Permission.objects.filter(content_type__app_label=app, codename=code))
         group.permissions.set(wanted)
 
 

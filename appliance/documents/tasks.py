@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from appliance.documents import pipeline
+from appliance.documents import pipeline, processing
 from appliance.documents.models import Document, Page
 from audit.events import record, sha256_pages
 from extraction.text import extract_pages
@@ -78,6 +78,34 @@ def extract_text(document_id):
                outcome="ok", details={"pages": len(pages)})
     logger.info("document %s: %d page(s) of text extracted", document.id, len(pages))
     transaction.on_commit(lambda: pipeline.start(document))
+
+
+def _run_stage(document_id, expected_status, stage):
+    """Run ``stage`` on the document if it still waits in ``expected_status`` (idempotent), then queue the next."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.status != expected_status:
+        return
+    try:
+        # The model work happens outside any transaction; the stage locks the row only to store.
+        stage(document)
+    except processing.StageSuperseded:
+        return
+    pipeline.start(document)
+
+
+@shared_task(base=StageTask, name="documents.redact_pii", stage_label="PII redaction")
+def redact_pii(document_id):
+    _run_stage(document_id, Document.Status.TEXT_EXTRACTED, processing.redact_pii)
+
+
+@shared_task(base=StageTask, name="documents.classify", stage_label="classification")
+def classify(document_id):
+    _run_stage(document_id, Document.Status.PII_REDACTED, processing.classify)
+
+
+@shared_task(base=StageTask, name="documents.extract_fields", stage_label="field extraction")
+def extract_fields(document_id):
+    _run_stage(document_id, Document.Status.CLASSIFIED, processing.extract_and_validate)
 
 
 @shared_task(name="documents.sweep_stuck")

@@ -3,12 +3,16 @@ htmx (when present) refreshes the list's statuses in place."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from appliance.documents.access import team_of, visible_documents
+from appliance.documents.api.serializers import REDACTED
+from appliance.documents.highlight import page_views
+from appliance.documents.reveal import record_reveal
 from appliance.documents.filters import filter_documents
 from appliance.documents.forms import DocumentFilterForm, UploadForm
 from appliance.documents.ingestion import UploadRejected, ingest
@@ -29,10 +33,26 @@ def document_list(request):
 @permission_required("documents.view_document", raise_exception=True)
 def document_detail(request, pk):
     document = get_object_or_404(visible_documents(request.user), pk=pk)
+    reveal = request.GET.get("view") == "original"
+    if reveal:
+        if not request.user.has_perm("documents.reveal_pii"):
+            raise PermissionDenied("You may not reveal personal data.")
+        record_reveal(request.user, document, "page")
+    fields = list(document.fields.all())
+    if not reveal:
+        for field in fields:
+            if field.personal:
+                field.value = REDACTED
     return render(
         request,
         "documents/detail.html",
-        {"document": document, "pages": document.pages.all(), "history": document.history.all()},
+        {
+            "document": document,
+            "pages": page_views(document, reveal=reveal),
+            "fields": fields,
+            "history": document.history.all(),
+            "reveal": reveal,
+        },
     )
 
 

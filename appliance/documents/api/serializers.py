@@ -1,12 +1,29 @@
 from rest_framework import serializers
 
-from appliance.documents.models import Document, Page, StatusChange
+from appliance.documents.models import Document, ExtractedField, Page, StatusChange
+
+# What a personal field's value shows to someone who may not reveal it.
+REDACTED = "[redacted]"
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatusChange
         fields = ["status", "reason", "at"]
+
+
+class ExtractedFieldSerializer(serializers.ModelSerializer):
+    value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExtractedField
+        fields = ["name", "value", "confidence", "status", "method", "evidence", "validators", "reasons", "personal"]
+
+    def get_value(self, field) -> object:
+        # Personal values (a party's name, an IBAN) stay hidden unless the reader may reveal PII.
+        if field.personal and not self.context.get("reveal"):
+            return REDACTED
+        return field.value
 
 
 class DocumentSerializer(serializers.HyperlinkedModelSerializer):
@@ -16,13 +33,16 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
     uploader = serializers.StringRelatedField()
     history = StatusChangeSerializer(many=True, read_only=True)
     page_count = serializers.SerializerMethodField()
+    doc_type = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    fields = ExtractedFieldSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document
         fields = [
             "id", "url", "text_url", "original_filename", "media_type", "size", "sha256", "source",
             "team", "uploader", "status", "failure_code", "failure_reason", "created_at",
-            "status_changed_at", "page_count", "history",
+            "status_changed_at", "page_count", "doc_type", "doc_type_confidence", "review_reasons", "fields",
+            "history",
         ]
         read_only_fields = fields
 
@@ -32,7 +52,7 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
 
 class DocumentListSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
-        fields = [f for f in DocumentSerializer.Meta.fields if f != "history"]
+        fields = [f for f in DocumentSerializer.Meta.fields if f not in ("history", "fields")]
         read_only_fields = fields
 
 
@@ -41,12 +61,19 @@ class UploadSerializer(serializers.Serializer):
 
 
 class PageSerializer(serializers.ModelSerializer):
+    text = serializers.SerializerMethodField()
+
     class Meta:
         model = Page
         fields = ["number", "method", "text"]
+
+    def get_text(self, page) -> str:
+        """Redacted text by default; the original only for readers who asked and may reveal PII."""
+        return page.text if self.context.get("reveal") else page.redacted_text
 
 
 class DocumentTextSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.CharField()
+    view = serializers.ChoiceField(choices=["redacted", "original"])
     pages = PageSerializer(many=True)

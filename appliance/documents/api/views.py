@@ -18,6 +18,7 @@ from appliance.documents.api.serializers import (
 from appliance.documents.filters import filter_documents
 from appliance.documents.ingestion import UploadRejected, ingest
 from appliance.documents.models import Document
+from appliance.documents.reveal import record_reveal
 
 # Multipart framing around the file: allow this much beyond the upload limit before refusing unread.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -92,10 +93,20 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             headers={"Location": body["url"]},
         )
 
-    @extend_schema(responses=DocumentTextSerializer)
+    @extend_schema(
+        responses=DocumentTextSerializer,
+        parameters=[OpenApiParameter("view", str, enum=["redacted", "original"], description="Default: redacted.")],
+    )
     @action(detail=True, methods=["get"])
     def text(self, request, pk=None):
-        """The evidence text, page by page (empty until text extraction has run)."""
+        """The evidence text page by page: redacted by default (empty until redaction has run);
+        ``?view=original`` needs the reveal_pii permission and is recorded in the audit log."""
         document = self.get_object()
-        payload = {"id": document.id, "status": document.status, "pages": document.pages.all()}
-        return Response(DocumentTextSerializer(payload).data)
+        reveal = request.query_params.get("view") == "original"
+        if reveal:
+            if not request.user.has_perm("documents.reveal_pii"):
+                return Response(error_body("permission_denied", "You may not reveal personal data."), status=403)
+            record_reveal(request.user, document, "text")
+        payload = {"id": document.id, "status": document.status, "view": "original" if reveal else "redacted",
+                   "pages": document.pages.all()}
+        return Response(DocumentTextSerializer(payload, context={"reveal": reveal}).data)

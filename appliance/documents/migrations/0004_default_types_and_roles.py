@@ -1,0 +1,32 @@
+from django.db import migrations
+
+
+def load_default_types(apps, schema_editor):
+    from extraction.doctypes.registry import default_types_data
+
+    DocumentType = apps.get_model("documents", "DocumentType")
+    for name, spec in default_types_data().items():
+        DocumentType.objects.update_or_create(
+            name=name,
+            defaults={
+                "label": spec["label"],
+                "description": spec["description"],
+                "schema": spec["schema"],
+                "rules": spec.get("rules", []),
+            },
+        )
+
+
+def sync_roles(apps, schema_editor):
+    from appliance.documents.roles import sync_role_groups
+
+    sync_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("documents", "0003_doc_types_fields_pii"), ("audit", "0002_auditor_permissions")]
+
+    operations = [
+        migrations.RunPython(load_default_types, migrations.RunPython.noop),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
+    ]

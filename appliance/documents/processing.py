@@ -1,0 +1,175 @@
+"""The Django side of the pipeline's stages: load a document's pages, call the plain-Python
+stage in ``extraction``, store what it decided, and write the audit events.
+
+Each function is one stage and is called by its Celery task in ``tasks.py``.
+"""
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+
+from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField, Page
+from audit.events import record, sha256_pages, sha256_text
+from extraction import pipeline
+from extraction.doctypes.registry import OTHER, TypeRegistry
+from extraction.evidence import DocText
+
+logger = logging.getLogger(__name__)
+
+_runtime = None
+
+
+class StageSuperseded(Exception):
+    """Another worker moved the document on while this one computed (a redelivered message)."""
+
+
+def _claim(document):
+    """Inside the storing transaction: lock the row and make sure nobody stored this stage meanwhile."""
+    current = Document.objects.select_for_update().values_list("status", flat=True).get(pk=document.pk)
+    if current != document.status:
+        raise StageSuperseded
+
+
+def runtime():
+    """The SLM runtime of this worker process, loaded once (None when the models are not built)."""
+    global _runtime
+    if _runtime is None:
+        from extraction.batch import runtime_or_none
+
+        _runtime = runtime_or_none() or False
+    return _runtime or None
+
+
+def system_actor(model_name=None):
+    """Who decided, for the audit log: the model with its version, quantisation and device."""
+    rt = runtime()
+    if rt is None or model_name is None:
+        return {"model": "rules", "version": "1", "quantisation": "none", "device": "cpu"}
+    try:
+        return rt.describe(model_name)
+    except AttributeError:
+        return {"model": model_name, "version": "1", "quantisation": "int8", "device": "cpu"}
+
+
+def type_registry():
+    registry = TypeRegistry()
+    for doc_type in DocumentType.objects.filter(active=True):
+        registry[doc_type.name] = doc_type.to_spec()
+    return registry
+
+
+def doc_text(document, *, with_pii=True):
+    pages = [page.text for page in document.pages.all()]
+    doc = DocText(pages)
+    if with_pii:
+        from extraction.evidence import Span
+
+        doc.pii = [
+            (doc.global_offset(Span(s["page"], s["start"], s["end"])),
+             doc.global_offset(Span(s["page"], s["start"], s["end"])) + s["end"] - s["start"], s["type"])
+            for s in document.pii_spans
+        ]
+    return doc
+
+
+def redact_pii(document):
+    """Detect personal data, store the redacted pages and the encrypted vault, audit the run."""
+    from extraction.pii import detect_pages, redact
+    from extraction.pii.vault import Vault, load_vault_key
+
+    pages = list(document.pages.all())
+    texts = [page.text for page in pages]
+    started = time.perf_counter()
+    spans = detect_pages(texts)
+    redacted_pages, mapping = redact(texts, spans)
+    placeholder_of = {}
+    for placeholder, original in mapping.items():
+        placeholder_of.setdefault(original, placeholder)
+    stored_spans = [
+        {**span.to_dict(), "placeholder": placeholder_of.get(texts[span.page - 1][span.start:span.end], "")}
+        for span in spans
+    ]
+    vault = Vault(load_vault_key(settings.COLONY_PII_KEY_FILE))
+    with transaction.atomic():
+        _claim(document)
+        for page, redacted in zip(pages, redacted_pages):
+            page.redacted_text = redacted
+        Page.objects.bulk_update(pages, ["redacted_text"])
+        document.pii_spans = stored_spans
+        document.pii_vault = vault.encrypt(mapping)
+        document.save(update_fields=["pii_spans", "pii_vault"])
+        counts = {}
+        for span in spans:
+            counts[span.type] = counts.get(span.type, 0) + 1
+        record(
+            "pii_redacted", document=document, system={"model": "presidio", "version": "2.2.366", "quantisation": "none", "device": "cpu"},
+            inputs_sha256={"text": sha256_pages(texts)},
+            details={"spans_by_type": counts, "spans": len(spans)},
+            evidence=[{"page": s.page, "start": s.start, "end": s.end} for s in spans[:500]],
+            latency_ms=int((time.perf_counter() - started) * 1000),
+        )
+        document.move_to(Document.Status.PII_REDACTED)
+
+
+def classify(document):
+    doc = doc_text(document)
+    examples = [(ex.text, ex.doc_type.name) for ex in ExampleDocument.objects.select_related("doc_type")]
+    started = time.perf_counter()
+    classified = pipeline.classify(doc, runtime=runtime(), extra_examples=examples)
+    latency = int((time.perf_counter() - started) * 1000)
+    doc_type = DocumentType.objects.filter(name=classified.doc_type, active=True).first() or DocumentType.objects.get(name=OTHER)
+    tokens = sum(int(getattr(u, "total_tokens", 0) or 0) for u in classified.usage)
+    with transaction.atomic():
+        _claim(document)
+        document.doc_type = doc_type
+        document.doc_type_confidence = classified.confidence
+        document.classification = {"method": classified.method, "scores": classified.scores}
+        document.save(update_fields=["doc_type", "doc_type_confidence", "classification"])
+        record(
+            "classified", document=document, system=system_actor("encoder"),
+            inputs_sha256={"text": sha256_text(doc.safe_window(0, len(doc.text)))},
+            candidates=[{"label": name, "score": round(float(score), 4)} for name, score in
+                        sorted(classified.scores.items(), key=lambda item: -item[1])[:5]],
+            details={"doc_type": doc_type.name, "method": classified.method},
+            confidence=max(0.0, min(1.0, classified.confidence)), latency_ms=latency, tokens=tokens or None,
+        )
+        document.move_to(Document.Status.CLASSIFIED)
+
+
+def extract_and_validate(document):
+    doc = doc_text(document)
+    registry = type_registry()
+    spec = registry.get(document.doc_type.name if document.doc_type else OTHER) or registry[OTHER]
+    started = time.perf_counter()
+    fields, validation = pipeline.extract_and_validate(doc, spec.name, registry, runtime=runtime())
+    latency = int((time.perf_counter() - started) * 1000)
+    personal = {f.name for f in spec.fields if f.personal}
+    with transaction.atomic():
+        _claim(document)
+        ExtractedField.objects.filter(document=document).delete()
+        for name, field in fields.items():
+            ExtractedField.objects.create(
+                document=document, name=name, value=field.value, raw=field.raw, confidence=field.confidence,
+                evidence=[span.as_dict() for span in field.evidence], method=field.method,
+                validators=[v.as_dict() for v in field.validators], status=field.status, reasons=field.reasons,
+                candidates=field.candidates, personal=name in personal,
+            )
+            record(
+                "field_extracted", document=document, system=system_actor(None if field.method == "rule" else "generator"),
+                field=name, inputs_sha256={"text": sha256_pages(doc.pages)},
+                candidates=[{"value": c.get("value"), "score": c.get("score")} for c in field.candidates[:5]],
+                evidence=[span.as_dict() for span in field.evidence],
+                validators=[{"name": v.name, "passed": v.passed} for v in field.validators],
+                confidence=max(0.0, min(1.0, field.confidence)), route=field.method, outcome=field.status,
+                reason=field.reasons[0] if field.reasons else "", latency_ms=latency,
+            )
+        document.review_reasons = validation.issues + sorted({r for f in fields.values() for r in f.reasons})
+        document.save(update_fields=["review_reasons"])
+        record(
+            "document_validated", document=document, details={"doc_type": spec.name, "fields": len(fields),
+                                                               "issues": validation.issues},
+            outcome=validation.status,
+        )
+        final = Document.Status.DONE if validation.status == "done" else Document.Status.NEEDS_REVIEW
+        document.move_to(final)
