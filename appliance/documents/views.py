@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -13,6 +14,8 @@ from appliance.documents.access import team_of, visible_documents
 from appliance.documents.api.serializers import REDACTED
 from appliance.documents.highlight import page_views
 from appliance.documents.reveal import record_reveal
+from audit.events import record
+from extraction.redacted_output import redacted_pdf_from_image, redacted_pdf_from_pdf, redacted_text
 from appliance.documents.filters import filter_documents
 from appliance.documents.forms import DocumentFilterForm, UploadForm
 from appliance.documents.ingestion import UploadRejected, ingest
@@ -93,3 +96,36 @@ def _ingest_one(request, uploaded):
 
 def _max_mb():
     return settings.COLONY_MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+@login_required
+@permission_required("documents.view_document", raise_exception=True)
+def redacted_download(request, pk, kind):
+    if kind not in ("pdf", "txt"):
+        raise Http404("No such download.")
+    """The redacted PDF (page images with black boxes) or the redacted text; every download is audited."""
+    document = get_object_or_404(visible_documents(request.user), pk=pk)
+    if document.pii_vault is None:
+        raise Http404("This document has not been redacted yet.")
+    pages = list(document.pages.all())
+    stem = document.original_filename.rsplit(".", 1)[0] or "document"
+    if kind == "txt":
+        body = redacted_text([page.redacted_text for page in pages])
+        content_type, filename = "text/plain; charset=utf-8", f"{stem}-redacted.txt"
+    else:
+        values_by_page = {}
+        for span in document.pii_spans:
+            text = pages[span["page"] - 1].text[span["start"]:span["end"]]
+            values_by_page.setdefault(span["page"], []).append(text)
+        if document.media_type == "application/pdf":
+            ocr_pages = {page.number for page in pages if page.method == "ocr"}
+            body = redacted_pdf_from_pdf(document.original.path, values_by_page, ocr_pages)
+        elif document.media_type.startswith("image/"):
+            body = redacted_pdf_from_image(document.original.path, values_by_page)
+        else:
+            raise Http404("Only PDFs and images have a redacted PDF; download the redacted text.")
+        content_type, filename = "application/pdf", f"{stem}-redacted.pdf"
+    record("document_downloaded", document=document, actor=request.user, details={"variant": f"redacted_{kind}"})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
