@@ -408,13 +408,13 @@ def extract_total(doc: DocText, lines: list[Line]) -> FieldResult | None:
 SUFFIX_RE = re.compile(
     r"\bS\W{0,2}D\W{0,2}N\.?\s*\.?\s*B\W{0,2}[HN]\W{0,2}D\b|\bSDN\b|\bBHD\b|\bBERHAD\b|\bS\s*/\s*B\b|\bSB\b|\bPLT\b|"
     r"\b(?:ENTERPRISES?|TRADING|RESTAURANT|RESTORAN|HARDWARE|MARKETING|STATIONERY|BOOKS?TORES?|"
-    r"SUPERMARKET|MINIMARKET|MINI MARKET|PASARAYA|MART|BAKERY|CAFE|KEDAI|SYARIKAT|LIMITED|LTD|CORPORATION|INDUSTRIES|"
+    r"SUPERMARKET|MINIMARKET|PERNIAGAAN|MINI MARKET|PASARAYA|MART|BAKERY|CAFE|KEDAI|SYARIKAT|LIMITED|LTD|CORPORATION|INDUSTRIES|"
     r"COMPANY|& CO|CO\.|GROCER|PHARMACY|FARMASI|ELECTRICAL|MACHINERY|TRADERS?|AGENCY|SERVICES|STORE|STORES|"
     r"FOOD|HOLDINGS|GLOBAL|RESOURCES|VENTURES?|EMPORIUM|BOUTIQUE|PRINTING|HOUSE|KITCHEN|PETROL|STATION)\b",
     re.I)
-STRONG_SUFFIX_RE = re.compile(r"\bS\W{0,2}D\W{0,2}N\.?\s*\.?\s*B\W{0,2}[HN]\W{0,2}D\b|\bBHD\b|\bBERHAD\b|\bS\s*/\s*B\b|\bPLT\b|\bENTERPRISES?\b|\bTRADING\b|\bLTD\b|\bLIMITED\b", re.I)
+STRONG_SUFFIX_RE = re.compile(r"\bSDN\.?\s*$|\bS\W{0,2}D\W{0,2}N\.?\s*\.?\s*B\W{0,2}[HN]\W{0,2}D\b|\bBHD\b|\bBERHAD\b|\bS\s*/\s*B\b|\bPLT\b|\bENTERPRISES?\b|\bTRADING\b|\bLTD\b|\bLIMITED\b", re.I)
 REG_RE = re.compile(r"^\(?\s*(?:CO\.?\s*(?:REG|NO)|COMPANY\s*(?:REG|NO)|ROC|REG|BR\s*NO|CO\.\s*NO)?[\s.:()]*\d{3,}[\d\s]*-?\s*[A-Z]?\s*\)?\.?$", re.I)
-REG_TAIL = re.compile(r"\s*[\[(]?\s*(?:CO\.?\s*(?:REG\.?|NO\.?)\s*:?\s*|COMPANY\s*NO\.?\s*:?\s*)?\d{4,}\s*-?\s*[A-Z]\s*[\])]?\s*$", re.I)
+REG_TAIL = re.compile(r"\s*[\[(]?\s*(?:CO\.?\s*(?:REG\.?|NO\.?)\s*:?\s*|COMPANY\s*NO\.?\s*:?\s*)?\d{4,}\s*-?\s*[A-Z]\b\s*[\])]?.*$", re.I)
 STOP_RE = re.compile(
     r"\bTEL\b|\bTELEPHONE\b|\bPHONE\b|\bFAX\b|\bT\s*:|\bF\s*:|\bH/?P\b|\bTEL\s*NO|\bGST\b|\bTAX\b|INVOICE|RECEIPT|\bBILL\b|"
     r"\bDATE\b|CASHIER|\bEMAIL\b|E-MAIL|@|WWW|HTTP|\.COM|\bDOC\b|\bSST\b|\bREG\b|\bOPEN\b|\bTABLE\b|\bORDER\b|"
@@ -477,13 +477,26 @@ def _name_like(text: str) -> bool:
 def extract_company(doc: DocText, lines: list[Line]):
     end = _header_end(lines)
     head = lines[: min(end, 12)]
+    # the seller is named above its address; a legal name printed after it is usually the customer
+    limit = next((l.index for l in head if POSTCODE_RE.search(l.text) or re.search(r"\bTEL\b|\bFAX\b|\bT\s*:", l.text, re.I)), len(head))
     found = None
-    for line in head:
+    for line in head[:limit]:
         if STOP_RE.search(line.text) and not STRONG_SUFFIX_RE.search(line.text):
             continue
         if STRONG_SUFFIX_RE.search(line.text):
             found = (line, "strong")
             break
+    late = False
+    if found is None:
+        for line in head[limit:]:
+            if STRONG_SUFFIX_RE.search(line.text) and not (STOP_RE.search(line.text) and not STRONG_SUFFIX_RE.search(line.text)):
+                found, late = (line, "strong"), True
+                break
+    if found is not None and late:
+        for line in head[:min(limit, 6)]:
+            if SUFFIX_RE.search(line.text) and _name_like(line.text) and not ADDRESS_WORD.search(line.text.split()[0]):
+                found, late = (line, "suffix"), False
+                break
     if found is None:
         for line in head[:6]:
             if SUFFIX_RE.search(line.text) and _name_like(line.text) and not ADDRESS_WORD.search(line.text.split()[0]):
@@ -502,32 +515,37 @@ def extract_company(doc: DocText, lines: list[Line]):
     # names broken over lines: "POPULAR BOOK" / "CO. (M) SDN BHD", "NANDO'S CHICKENLAND MALAYSIA" / "SDN BHD"
     if kind in ("strong", "suffix") and line.index > 0:
         prev = lines[line.index - 1]
-        m = SUFFIX_RE.search(line.text)
+        m = STRONG_SUFFIX_RE.search(line.text) or SUFFIX_RE.search(line.text)
         before = line.text[: m.start()] if m else line.text
-        long_words = [w for w in re.findall(r"[A-Za-z']+", before) if len(w) >= 3]
-        unbalanced = before.count(")") > before.count("(")
+        rest = re.sub(r"\bCO\b\.?|\bCOMPANY\b|\(\s*M\s*\)|\(MALAYSIA\)", " ", SUFFIX_RE.sub(" ", before), flags=re.I)
+        only_legal_form = not rest.strip(" &.,()") or line.text.lstrip().startswith(("&", "("))
+        unbalanced = line.text.count(")") > line.text.count("(")
         if (_name_like(prev.text) and not _is_reg_line(prev.text) and not _has_digits(prev.text)
-                and (len(long_words) <= 1 or unbalanced or prev.text.rstrip().endswith(("&", "(", "-")))):
+                and not STRONG_SUFFIX_RE.search(prev.text)
+                and (only_legal_form or unbalanced or prev.text.rstrip().endswith(("&", "(", "-")))):
             used.insert(0, prev)
             if prev.index > 0 and (prev.text.count(")") > prev.text.count("(") or SUFFIX_RE.match(prev.text)):
                 pp = lines[prev.index - 1]
                 if _name_like(pp.text) and not _has_digits(pp.text):
                     used.insert(0, pp)
             cues.append("joined lines")
-    elif kind == "first":
-        nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-        if nxt is not None and line.text.rstrip().endswith(("&", "(", "-")):
+    # ... and forward: "HOME MASTER HARDWARE &" / "ELECTRICAL", "ENTERPRISE (SETIA" / "ALAM) SDN BHD"
+    last = used[-1]
+    if last.index + 1 < len(lines):
+        nxt = lines[last.index + 1]
+        if ((last.text.rstrip().endswith(("&", "(", "-")) or last.text.count("(") > last.text.count(")"))
+                and _name_like(nxt.text) and not _is_reg_line(nxt.text)):
             used.append(nxt)
     # drop the registration number written after the name
     last = used[-1]
     tail = REG_TAIL.search(last.text)
     last_text = last.text[: tail.start()] if tail and tail.start() > 0 else last.text
-    last_text = last_text.rstrip(" :")
+    last_text = last_text.rstrip(" :,")
     pieces = [(u.start, u.end, u.text) for u in used[:-1]] + [(last.start, last.start + len(last_text), last_text)]
-    # "DIMILIKI: X SDN BHD" ("owned by")
+    # "DIMILIKI: X SDN BHD", "OWN BY: X" ("owned by"), "#000002 X"
     first_start, first_end, first_text = pieces[0]
-    prefix = re.match(r"^\s*(?:DIMILIKI(?:\s*OLEH)?|OWNED\s*BY|OPERATED\s*BY)\s*:?\s*", first_text, re.I)
-    if prefix and len(pieces) == 1:
+    prefix = re.match(r"^\s*(?:(?:DIMILIKI(?:\s*OLEH)?|OWN(?:ED)?\s*BY|OPERATED\s*BY)\s*:\s*|#\d+\s+)", first_text, re.I)
+    if prefix:
         first_start += prefix.end()
         first_text = first_text[prefix.end():]
         pieces[0] = (first_start, first_end, first_text)
@@ -543,6 +561,10 @@ def extract_company(doc: DocText, lines: list[Line]):
         confidence -= 0.08
     if kind != "first" and line.index >= 4:
         confidence -= 0.1
+    if late:
+        confidence -= 0.15
+    if kind == "suffix" and any(_name_like(l.text) and not _is_reg_line(l.text) for l in lines[: line.index]):
+        confidence -= 0.1  # a name-like line above it may be the name
     result = FieldResult("company", value, _round(confidence), spans, "rule", value, [
         ValidatorResult("name_like", _name_like(value), value)], candidates=[{"value": value, "score": _round(confidence)}])
     return result, used[-1].index
