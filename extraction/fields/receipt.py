@@ -27,8 +27,8 @@ FIELDS = ("company", "date", "address", "total")
 THRESHOLDS = {
     "company": 0.85,
     "date": 0.85,
-    "address": 0.85,
-    "total": 0.85,
+    "address": 0.9,
+    "total": 0.6,
 }
 
 
@@ -399,8 +399,7 @@ def extract_total(doc: DocText, lines: list[Line]) -> FieldResult | None:
     return FieldResult(
         "total", text_value, _round(confidence), spans, "rule", occ[-1][3], validators,
         candidates=[{"value": str(v.quantize(Decimal("0.01"))), "score": round(p, 4)} for p, v in scored[:5]],
-        reasons=[],
-    ) if True else None
+    )
 
 
 # --------------------------------------------------------------------------- company and address
@@ -431,6 +430,48 @@ ADDRESS_WORD = re.compile(
     r"\b(NO|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BLOCK|BLK|LEVEL|FLOOR|FLR|GROUND|PLAZA|MALL|BANDAR|KAMPUNG|KG|"
     r"SEKSYEN|SECTION|PERSIARAN|LEBUH|BATU|KM|UNIT|SUITE|WISMA|MENARA|KOMPLEKS|KAWASAN|PERINDUSTRIAN|PUSAT|PERDANA|"
     r"UTAMA|INDAH|JAYA|BARU|ROAD|STREET|AVENUE|CENTRE|CENTER|SQUARE|PARK|CITY|PJ|KL)\b", re.I)
+
+
+# Words every Malaysian receipt header uses; a token one edit away from one of them is most
+# likely an OCR misread ("SDN BND", "MALAYSLA", "PERINOUSTRIAN"): the value is kept as written
+# but sent to review.
+VOCABULARY = {
+    "SDN", "BHD", "BERHAD", "ENTERPRISE", "ENTERPRISES", "TRADING", "RESTAURANT", "RESTORAN", "HARDWARE",
+    "MARKETING", "STATIONERY", "SUPERMARKET", "MINIMARKET", "PASARAYA", "PERNIAGAAN", "SYARIKAT", "COMPANY",
+    "LIMITED", "CORPORATION", "INDUSTRIES", "ELECTRICAL", "MACHINERY", "TRADERS", "SERVICES", "HOLDINGS",
+    "RESOURCES", "VENTURE", "VENTURES", "BOOKS", "BOOKSTORE", "BOOKSTORES", "PHARMACY", "FARMASI",
+    "JALAN", "TAMAN", "LORONG", "BANDAR", "KAMPUNG", "SEKSYEN", "SECTION", "PERSIARAN", "KAWASAN",
+    "PERINDUSTRIAN", "PERUSAHAAN", "KOMPLEKS", "WISMA", "MENARA", "PLAZA", "LEVEL", "FLOOR", "GROUND",
+    "BLOCK", "UTAMA", "INDAH", "PERDANA", "SELANGOR", "JOHOR", "BAHRU", "KEDAH", "KELANTAN", "MELAKA",
+    "PAHANG", "PERAK", "PERLIS", "PENANG", "PINANG", "SABAH", "SARAWAK", "TERENGGANU", "KUALA", "LUMPUR",
+    "MALAYSIA", "PETALING", "SHAH", "ALAM", "DARUL", "EHSAN", "TAKZIM", "MAKMUR", "KLANG", "CHERAS",
+    "KEPONG", "PUCHONG", "SUBANG", "DAMANSARA", "AMPANG", "SETIA", "PERMAS", "SEMBILAN", "NEGERI",
+    "INDUSTRIAL", "CENTRE", "CENTER", "SQUARE", "AVENUE", "STREET", "GARDEN", "HEIGHTS", "PUSAT",
+    "KEMBANGAN", "SERI", "BARU", "JAYA",
+}
+
+
+def _edit1(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+
+
+def ocr_suspects(text: str) -> list[str]:
+    """Tokens that look misread: one edit from a header word, or odd symbols inside a name."""
+    out = []
+    for token in re.findall(r"[A-Za-z]{3,}", text):
+        upper = token.upper()
+        if upper in VOCABULARY:
+            continue
+        if any(_edit1(upper, word) for word in VOCABULARY if len(word) >= 3 and (len(word) >= 5 or len(upper) <= 3)):
+            out.append(token)
+    out += re.findall(r"[^\w\s.,&()'/@:#+\-]", text)
+    return out
 
 
 def _has_digits(text: str) -> bool:
@@ -565,8 +606,12 @@ def extract_company(doc: DocText, lines: list[Line]):
         confidence -= 0.15
     if kind == "suffix" and any(_name_like(l.text) and not _is_reg_line(l.text) for l in lines[: line.index]):
         confidence -= 0.1  # a name-like line above it may be the name
+    suspects = ocr_suspects(value)
+    if suspects:
+        confidence -= 0.25
     result = FieldResult("company", value, _round(confidence), spans, "rule", value, [
-        ValidatorResult("name_like", _name_like(value), value)], candidates=[{"value": value, "score": _round(confidence)}])
+        ValidatorResult("name_like", _name_like(value), value),
+        ValidatorResult("no_ocr_suspects", not suspects, " ".join(suspects))], candidates=[{"value": value, "score": _round(confidence)}])
     return result, used[-1].index
 
 
@@ -628,7 +673,11 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
         confidence += 0.05
     if len(block) > 5:
         confidence -= 0.15
-    validators = [ValidatorResult("postcode_present", has_post, value)]
+    suspects = ocr_suspects(value)
+    if suspects:
+        confidence -= 0.25
+    validators = [ValidatorResult("postcode_present", has_post, value),
+                  ValidatorResult("no_ocr_suspects", not suspects, " ".join(suspects))]
     return FieldResult("address", value, _round(confidence), spans, "rule", value, validators,
                        candidates=[{"value": value, "score": _round(confidence)}])
 
