@@ -2,9 +2,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
 
 app = Celery("colony")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def load_models_once(**kwargs):
+    """Each worker process loads the local models once, at start, not per task."""
+    from appliance.documents import processing
+
+    processing.runtime()
