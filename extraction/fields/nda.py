@@ -1,0 +1,633 @@
+"""Field extraction for non-disclosure agreements: effective_date, jurisdiction, party, term.
+
+Evidence first. Each field gathers deterministic candidates from the text with the legal
+cues that introduce them ("governed by the laws of the State of X", "made as of <date> by
+and between A and B", "for a period of two (2) years", defined-term parentheticals such as
+``("Company")``, signature blocks), scores them, picks one, normalises it and grounds it in a
+span of the evidence text. Confidence is the rule score of the chosen candidate, lowered when
+other candidates disagree; nothing that is not written in the document is ever returned.
+
+Party names are normalised the way the Kleister-NDA annotators write them: ``&`` becomes
+``and``, ``Incorporated`` ``Inc.``, ``Limited`` ``Ltd.``, commas dropped, words capitalised;
+``raw`` and the evidence keep the names as written.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extraction.evidence import DocText, Span
+from extraction.fields.normalize import MONTHS, make_date
+from extraction.fields.result import Candidate, FieldResult, ValidatorResult, decide
+
+FIELDS = ("effective_date", "jurisdiction", "party", "term")
+
+THRESHOLDS = {
+    "effective_date": 0.80,
+    "jurisdiction": 0.80,
+    "party": 0.80,
+    "term": 0.80,
+}
+
+# --------------------------------------------------------------------------- places
+
+US_STATES = [
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+    "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
+    "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
+    "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico",
+    "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+    "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont",
+    "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia",
+    "Puerto Rico",
+]
+COUNTRIES = [
+    "England and Wales", "England", "Scotland", "Ireland", "Northern Ireland", "United Kingdom",
+    "Canada", "Ontario", "British Columbia", "Quebec", "Alberta", "Australia", "New South Wales",
+    "Victoria", "New Zealand", "Germany", "France", "Switzerland", "Netherlands", "The Netherlands",
+    "Belgium", "Luxembourg", "Austria", "Italy", "Spain", "Portugal", "Sweden", "Norway", "Denmark",
+    "Finland", "Iceland", "Poland", "Czech Republic", "Hungary", "Israel", "Japan", "China",
+    "People's Republic of China", "Hong Kong", "Singapore", "India", "Korea", "Republic of Korea",
+    "Taiwan", "Malaysia", "Brazil", "Mexico", "Argentina", "Chile", "South Africa", "Bermuda",
+    "Cayman Islands", "British Virgin Islands", "Russian Federation", "Russia", "Cyprus", "Greece",
+    "Turkey", "United Arab Emirates",
+]
+# Names that are also common words or parts of other names: only taken after "State of" or "laws of".
+_PLACE_RE = "|".join(sorted((re.escape(p) for p in US_STATES + COUNTRIES), key=len, reverse=True))
+_STATE_ABBR = {
+    "N.Y.": "New York", "Del.": "Delaware", "Cal.": "California", "Calif.": "California",
+    "Mass.": "Massachusetts", "Tex.": "Texas", "Ill.": "Illinois", "Pa.": "Pennsylvania",
+}
+_CANON_PLACE = {p.casefold(): p for p in US_STATES + COUNTRIES}
+_CANON_PLACE["the netherlands"] = "Netherlands"
+
+_WS = r"[\s\u00a0]+"
+
+_GOVERNING_RE = re.compile(
+    rf"(?P<cue>govern(?:ed|s|ing)|constru(?:ed|e|ction)|interpret(?:ed|ation)|enforced|in\s+accordance\s+with|subject\s+to)"
+    rf"(?P<mid>[^.;]{{0,160}}?)\blaws?{_WS}(?:of|in){_WS}(?:the{_WS})?"
+    rf"(?:(?:State|Commonwealth|Province|Country|Republic){_WS}of{_WS}(?:the{_WS})?)?(?P<place>{_PLACE_RE})\b",
+    re.I,
+)
+_PLACE_LAW_RE = re.compile(
+    rf"(?P<cue>govern(?:ed|s)|constru(?:ed|e))[^.;]{{0,60}}?\b(?:by|under|with)(?:{_WS}the)?(?:{_WS}(?:internal|domestic|substantive))?"
+    rf"{_WS}(?P<place>{_PLACE_RE}){_WS}law\b",
+    re.I,
+)
+_LAWS_OF_RE = re.compile(
+    rf"\blaws?{_WS}of{_WS}(?:the{_WS})?(?:(?:State|Commonwealth){_WS}of{_WS})?(?P<place>{_PLACE_RE})\b", re.I
+)
+_COURTS_RE = re.compile(
+    rf"\bcourts?\b[^.;]{{0,80}}?\b(?:State|Commonwealth){_WS}of{_WS}(?P<place>{_PLACE_RE})\b", re.I
+)
+_ORGANIZED_RE = re.compile(
+    r"(?:organi[sz]ed|incorporated|existing|formed|registered|chartered)\s+(?:and\s+existing\s+)?under\s*$", re.I
+)
+
+
+def _place_value(text: str) -> str:
+    key = " ".join(text.split()).casefold()
+    return _CANON_PLACE.get(key, " ".join(text.split()))
+
+
+def _jurisdiction_candidates(doc: DocText) -> list[Candidate]:
+    text = doc.text
+    out: list[Candidate] = []
+    seen: set[int] = set()
+
+    def add(match, score, cue):
+        start, end = match.span("place")
+        if start in seen:
+            return
+        seen.add(start)
+        before = text[max(0, match.start() - 60):match.start()]
+        if _ORGANIZED_RE.search(before + text[match.start():match.start("place")].split("laws")[0]):
+            return
+        value = _place_value(match.group("place"))
+        out.append(Candidate(value, match.group("place"), doc.span(start, end), score, cue))
+
+    for m in _GOVERNING_RE.finditer(text):
+        cue = m.group("cue").lower()
+        mid = m.group("mid").lower()
+        if re.search(r"organi[sz]ed|incorporated|existing", mid):
+            continue
+        strong = cue.startswith("govern") or cue.startswith("constru") or "govern" in mid or "constru" in mid
+        add(m, 0.95 if strong else 0.75, "governing-law clause" if strong else "laws of, with a legal cue")
+    for m in _PLACE_LAW_RE.finditer(text):
+        add(m, 0.92, "governed by X law")
+    for m in _LAWS_OF_RE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()]
+        if _ORGANIZED_RE.search(before):
+            continue
+        add(m, 0.45, "laws of X")
+    for m in _COURTS_RE.finditer(text):
+        add(m, 0.35, "courts of X")
+    return out
+
+
+def _choose(cands: list[Candidate]) -> tuple[Candidate | None, float, list[dict]]:
+    """Sum evidence per value, pick the best; confidence is its best score lowered by strong rivals."""
+    if not cands:
+        return None, 0.0, []
+    best_per: dict = {}
+    total: dict = defaultdict(float)
+    for c in cands:
+        key = _value_key(c.value)
+        total[key] += c.score
+        if key not in best_per or c.score > best_per[key].score:
+            best_per[key] = c
+    ranked = sorted(best_per, key=lambda k: (best_per[k].score, total[k]), reverse=True)
+    top = best_per[ranked[0]]
+    confidence = top.score
+    if len(ranked) > 1:
+        rival = best_per[ranked[1]]
+        if rival.score >= top.score - 0.05:
+            confidence = min(confidence, 0.55)
+        elif rival.score >= 0.7:
+            confidence = min(confidence, top.score - 0.5 * (rival.score - 0.4))
+    # agreement among several mentions adds a little
+    same = sum(1 for c in cands if _value_key(c.value) == ranked[0])
+    if same > 1:
+        confidence = min(0.99, confidence + 0.02 * (same - 1))
+    shown = [{"value": best_per[k].value, "score": round(best_per[k].score, 3)} for k in ranked[:5]]
+    return top, max(0.0, min(1.0, confidence)), shown
+
+
+def _value_key(value):
+    return re.sub(r"[\W_]+", "", str(value).casefold())
+
+
+# --------------------------------------------------------------------------- dates
+
+_EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+              "dec"]
+_MON_RE = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th)?"
+DATE_RE = re.compile(
+    rf"(?P<a>(?P<mon1>{_MON_RE})\.?{_WS}(?P<d1>\d{{1,2}}){_ORD}\s*,?\s*(?P<y1>(?:19|20)\d\d))"
+    rf"|(?P<b>(?P<d2>\d{{1,2}}){_ORD}(?:{_WS}day)?(?:{_WS}of)?\s*,?{_WS}(?P<mon2>{_MON_RE})\.?\s*,?\s*(?P<y2>(?:19|20)\d\d))"
+    rf"|(?P<c>\b(?P<m3>\d{{1,2}})/(?P<d3>\d{{1,2}})/(?P<y3>(?:19|20)?\d\d)\b)",
+    re.I,
+)
+
+
+def _date_value(m: re.Match) -> str | None:
+    if m.group("a"):
+        mon, d, y = m.group("mon1"), m.group("d1"), m.group("y1")
+    elif m.group("b"):
+        mon, d, y = m.group("mon2"), m.group("d2"), m.group("y2")
+    else:
+        y = int(m.group("y3"))
+        if y < 100:
+            y += 1900 if y >= 50 else 2000
+        value = make_date(y, int(m.group("m3")), int(m.group("d3")))  # US contracts: month first
+        return value.isoformat() if value else None
+    month = MONTHS.get(mon.lower())
+    if not month:
+        return None
+    value = make_date(int(y), month, int(d))
+    return value.isoformat() if value else None
+
+
+_DATE_CUES = [
+    # (regex on the text just before the date, score, cue)
+    (re.compile(r"(?:effective|dated|made|entered\s+into|executed|signed|agreement)[^.;()]{0,40}?\bas\s+of(?:\s+the)?\s*$", re.I), 0.93, "as of"),
+    (re.compile(r"\b(?:is|was|be|being)?\s*(?:made|entered(?:\s+into)?|executed|dated|effective)(?:\s+and\s+(?:entered(?:\s+into)?|effective|made))?(?:\s+(?:on|as\s+of|effective|this|on\s+this|the))*\s*$", re.I), 0.9, "made/dated"),
+    (re.compile(r"\beffective(?:\s+(?:date|as\s+of|on|from))?\s*(?:is|shall\s+be|:)?\s*$", re.I), 0.88, "effective"),
+    (re.compile(r"\bAGREEMENT,?\s+DATED\s*(?:AS\s+OF\s*)?$", re.I), 0.9, "title says dated"),
+    (re.compile(r"\bas\s+of(?:\s+the)?\s*$", re.I), 0.75, "as of"),
+    (re.compile(r"\bthis\s*$", re.I), 0.7, "this <day> of"),
+    (re.compile(r"\bDATE\s*:?\s*$", re.I), 0.55, "date label"),
+]
+_EFFECTIVE_AFTER = re.compile(r"^\s*,?\s*\((?:the|this|hereinafter)?[^)]{0,30}?effective\s+date", re.I)
+_PREAMBLE_STOP = re.compile(r"\b(?:WHEREAS|RECITALS?|BACKGROUND|W\s*I\s*T\s*N\s*E\s*S\s*S\s*E\s*T\s*H|NOW,?\s+THEREFORE)\b")
+_OTHER_AGREEMENT = re.compile(r"\b(?:Merger|Purchase|Employment|Credit|Plan|Original|Prior|Existing|Letter|Services)\s+Agreement\b[^.;]{0,60}$", re.I)
+
+
+def _date_candidates(doc: DocText) -> list[Candidate]:
+    text = doc.text
+    stop = _PREAMBLE_STOP.search(text, 0, 6000)
+    preamble_end = stop.start() if stop else min(len(text), 3000)
+    out = []
+    for m in DATE_RE.finditer(text):
+        value = _date_value(m)
+        if not value:
+            continue
+        before = text[max(0, m.start() - 120):m.start()]
+        after = text[m.end():m.end() + 60]
+        score, cue = 0.0, ""
+        for regex, s, c in _DATE_CUES:
+            if regex.search(before):
+                score, cue = s, c
+                break
+        if _EFFECTIVE_AFTER.search(after):
+            score, cue = max(score, 0.95), "(the Effective Date)"
+        in_preamble = m.start() < preamble_end
+        if in_preamble:
+            if not score:
+                if m.start() < 1200 and re.search(r"\n\s*$", before) and re.match(r"\s*\n", after):
+                    score, cue = 0.6, "date line at the top (letter)"
+                else:
+                    score, cue = 0.3, "date in the preamble"
+        else:
+            if cue in ("date label",):
+                score = 0.5
+            elif re.search(r"(?:IN\s+WITNESS|executed\s+this\s+(?:letter\s+)?agreement|as\s+of\s+the\s+date)", before, re.I):
+                score, cue = 0.55, "execution clause"
+            else:
+                score = min(score, 0.35) if score else 0.0
+        if _OTHER_AGREEMENT.search(before):
+            score = min(score, 0.3)
+        if score <= 0:
+            continue
+        out.append(Candidate(value, m.group(0), doc.span(m.start(), m.end()), score, cue))
+    return out
+
+
+def _choose_date(cands: list[Candidate]) -> tuple[Candidate | None, float, list[dict]]:
+    if not cands:
+        return None, 0.0, []
+    top = max(cands, key=lambda c: c.score)  # first among equals: the preamble one
+    for c in cands:
+        if c.score == top.score:
+            top = c
+            break
+    confidence = top.score
+    rivals = [c for c in cands if c.value != top.value and c.score >= 0.7]
+    if rivals:
+        confidence = min(confidence, 0.6)
+    agree = [c for c in cands if c.value == top.value]
+    if len(agree) > 1:
+        confidence = min(0.99, confidence + 0.03)
+    ranked: dict = {}
+    for c in sorted(cands, key=lambda c: -c.score):
+        ranked.setdefault(c.value, c.score)
+    return top, confidence, [{"value": v, "score": round(s, 3)} for v, s in list(ranked.items())[:5]]
+
+
+# --------------------------------------------------------------------------- term
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "twenty-four": 24, "twenty four": 24, "thirty-six": 36, "thirty six": 36, "forty-eight": 48,
+    "forty eight": 48, "a": 1, "an": 1,
+}
+_NUM_RE = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS if len(w) > 2), key=len, reverse=True))
+TERM_RE = re.compile(
+    rf"\b(?P<num>\d{{1,3}}(?:\.\d)?|{_NUM_RE})(?:\s*\(\s*(?P<paren>\d{{1,3}})\s*\))?[\s-]*"
+    rf"(?P<unit>years?|months?|weeks?|days?)\b",
+    re.I,
+)
+_TERM_STRONG = re.compile(
+    r"(?:\bterm\b(?:\s+of\s+this\s+(?:letter\s+)?agreement)?\s+(?:shall|will)\s+be|"
+    r"this\s+(?:letter\s+)?agreement[^.;]{0,120}?\b(?:terminate|expire|remain\s+in\s+(?:full\s+force\s+and\s+)?effect|continue|cease|be\s+effective|have\s+a\s+term)|"
+    r"(?:agreement|obligations?|provisions)\s+(?:hereunder\s+|under\s+this\s+agreement\s+)?(?:shall|will)\s+(?:automatically\s+)?(?:terminate|expire)|"
+    r"\bTerm\b\s*[.:]|\bterm\s+of\s+this)[^.;]{0,160}$",
+    re.I,
+)
+_TERM_MEDIUM = re.compile(r"\b(?:for\s+a\s+period\s+of|until|within|during|for)\s*(?:the\s+)?$", re.I)
+_TERM_AFTER_DATE = re.compile(
+    r"^[^.;]{0,12}?\b(?:from|after|following|of)\s+(?:the\s+)?(?:date\s+(?:hereof|of\s+this|first|on\s+which\s+this)|effective\s+date|execution|date\s+of\s+execution|the\s+date\s+(?:hereof|of\s+this))", re.I)
+_TERM_EMPLOY = re.compile(r"^[^.;]{0,80}?\b(?:termination|cessation|end|separation)\s+of\s+(?:the\s+)?(?:executive'?s?|employee'?s?|your|my|his|her|such)?\s*(?:employment|service|engagement)", re.I)
+
+
+def _term_value(m: re.Match) -> str | None:
+    raw = m.group("paren") or m.group("num")
+    raw = raw.lower()
+    if re.fullmatch(r"\d+(?:\.\d)?", raw):
+        number = float(raw)
+    else:
+        number = _NUMBER_WORDS.get(raw)
+    if not number or number > 120:
+        return None
+    unit = m.group("unit").lower().rstrip("s")
+    if unit in ("day", "week") and number < 2:
+        return None
+    if number == int(number):
+        number = int(number)
+    return f"{number} {unit}{'s' if number != 1 else ''}"
+
+
+def _term_candidates(doc: DocText) -> list[Candidate]:
+    text = doc.text
+    out = []
+    for m in TERM_RE.finditer(text):
+        value = _term_value(m)
+        if not value:
+            continue
+        before = text[max(0, m.start() - 220):m.start()]
+        after = text[m.end():m.end() + 140]
+        score, cue = 0.0, ""
+        if _TERM_STRONG.search(before):
+            score, cue = 0.85, "agreement term clause"
+        elif _TERM_MEDIUM.search(before):
+            score, cue = 0.55, "for a period of"
+        if _TERM_AFTER_DATE.search(after):
+            score = max(score + 0.08, 0.6)
+            cue = cue or "from the date hereof"
+        if _TERM_EMPLOY.search(after) or re.search(r"employ|terminat\w+\s+of\s+(?:your|his|her|my)", after[:60], re.I):
+            score = min(score, 0.35)
+        if value.endswith(("days", "weeks")):
+            score = min(score, 0.4)
+        if re.search(r"\b(?:age|old|prior|ago|preceding)\b", after[:20], re.I):
+            score = 0.0
+        if score <= 0.0:
+            continue
+        out.append(Candidate(value, m.group(0), doc.span(m.start(), m.end()), min(score, 0.95), cue))
+    return out
+
+
+def _choose_term(cands):
+    if not cands:
+        return None, 0.0, []
+    total: dict = defaultdict(float)
+    best: dict = {}
+    for c in cands:
+        total[c.value] += c.score
+        if c.value not in best or c.score > best[c.value].score:
+            best[c.value] = c
+    ranked = sorted(best, key=lambda v: (best[v].score, total[v]), reverse=True)
+    top = best[ranked[0]]
+    confidence = top.score
+    if len(ranked) > 1 and best[ranked[1]].score >= 0.5:
+        confidence = min(confidence, top.score - 0.3 * best[ranked[1]].score)
+    if sum(1 for c in cands if c.value == top.value) > 1:
+        confidence = min(0.97, confidence + 0.05)
+    return top, confidence, [{"value": v, "score": round(best[v].score, 3)} for v in ranked[:5]]
+
+
+# --------------------------------------------------------------------------- parties
+
+_SUFFIX = (
+    r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|L\.\s?L\.\s?P|LP|L\.\s?P|Ltd|Limited|"
+    r"PLC|plc|P\.L\.C|N\.\s?V|S\.\s?A|SA|AG|GmbH|ASA|AB|SE|S\.p\.A|B\.V|BV|Bancorp|Bancshares|Bank|Trust|"
+    r"Partners|Holdings|Group|Fund|Associates|Enterprises|Technologies|Systems)\.?"
+)
+_SUFFIX_END = re.compile(rf"(?:^|[\s,]){_SUFFIX}\s*$")
+_ENTITY_RE = re.compile(
+    rf"(?P<name>(?:[A-Z0-9][\w.'’&\-]*|&|and|of|the|de|du|la|\.)(?:[ ,]+(?:[A-Z0-9][\w.'’&\-/]*|&|and|of|the|de|for)){{0,7}}"
+    rf"[ ,]+{_SUFFIX})(?![\w])"
+)
+_DEFINED = re.compile(
+    r"\(\s*(?:each\s+|together\s+|collectively\s+)?(?:the\s+|this\s+|a\s+|an\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?|herein\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
+    r"[“\"'‘”]+(?P<term>[^”\"’)]{1,40})[”\"’]+[^()]{0,120}?\)"
+)
+_NOT_PARTY_TERMS = re.compile(
+    r"^(?:agreement|nda|effective\s+date|date|transaction|proposed\s+transaction|possible\s+transaction|"
+    r"confidential\s+information|information|evaluation\s+material|representatives?|affiliates?|purpose|"
+    r"business|merger|parties|party|term|board|plan|notes?|securities|shares|project|services|"
+    r"separation\s+date|effective\s+time|.*agreement)$",
+    re.I,
+)
+_DESCRIPTOR = re.compile(
+    r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:corporation|company|limited|partnership|individual|bank|association|"
+    r"entity|resident|national|banking|business|trust|statutory|public|private|société|open|closed|joint|delaware|"
+    r"nevada|new|[A-Z][a-z]+)\b|\b(?:whose|with\s+(?:its|a|offices)|having|located|organized|existing|"
+    r"incorporated|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual))",
+)
+_PERSON_RE = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-zA-Z'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'’\-]+)){1,3}"
+    r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV))?$"
+)
+_NAME_NOISE = re.compile(r"^(?:the\s+undersigned|undersigned|you|me|i|employee|executive|the\s+company|company|\W*)$", re.I)
+_TITLES = re.compile(r",?\s+(?:M\.\s?D\.|Ph\.\s?D\.|Esq\.|J\.D\.|CPA)\s*$")
+
+
+def _clean_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    name = re.sub(r"^(?:and|&|by|between|among|the\s+undersigned,?)\s+", "", name, flags=re.I)
+    name = _TITLES.sub("", name)
+    name = name.strip(" ,;:-–—\u201c\u201d\"")
+    return name
+
+
+def kleister_name(name: str) -> str:
+    """The Kleister annotators' form of a party name: '&' -> 'and', Incorporated -> Inc., Limited -> Ltd.,
+    no commas, words capitalised (LLC, LP, LLP kept upper case)."""
+    s = " ".join(name.replace("&", " and ").split())
+    s = s.replace(",", "")
+    s = re.sub(r"\bIncorporated\b\.?", "Inc.", s, flags=re.I)
+    s = re.sub(r"\bLimited\b\.?", "Ltd.", s, flags=re.I)
+    s = re.sub(r"\bL\.\s?L\.\s?C\.?", "LLC", s)
+    s = re.sub(r"\bL\.\s?L\.\s?P\.?", "LLP", s)
+    s = re.sub(r"\bL\.\s?P\.?(?=\s|$)", "LP", s)
+    words = []
+    for word in s.split():
+        if word.upper() in ("LLC", "LP", "LLP"):
+            words.append(word.upper())
+        elif re.fullmatch(r"(?:[A-Za-z]\.)+", word):
+            words.append(word.upper())
+        else:
+            words.append(word[:1].upper() + word[1:].lower())
+    s = " ".join(words)
+    if re.search(r"\b(?:Inc|Ltd|Corp|Co)$", s):
+        s += "."
+    return s
+
+
+def _looks_like_party(name: str) -> bool:
+    if not name or len(name) < 2 or len(name) > 90 or _NAME_NOISE.match(name):
+        return False
+    if not re.match(r"[A-Z0-9“\"]", name):
+        return False
+    if re.search(r"_{2,}|\[|\]", name):
+        return False
+    if _SUFFIX_END.search(name):
+        return True
+    if _PERSON_RE.match(name):
+        return True
+    words = name.split()
+    return 1 <= len(words) <= 6 and all(w[:1].isupper() or w.lower() in ("and", "of", "&", "the", "de") for w in words)
+
+
+def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, str]:
+    """Names in 'between A (...) and B (...)' of the opening paragraph, with global offsets."""
+    text = doc.text
+    head_end = min(len(text), 6000)
+    m = re.search(
+        r"(?:agreement|nda|contract)\b[^\n]{0,400}?\b(?P<kw>by\s+and\s+between|by\s+and\s+among|between|among|by)\s+",
+        text[:head_end], re.I | re.S)
+    if not m:
+        m = re.search(r"\b(?P<kw>by\s+and\s+between|by\s+and\s+among|between|among)\s+", text[:3000], re.I)
+    if not m:
+        return [], 0.0, ""
+    start = m.end()
+    stop = _PREAMBLE_STOP.search(text, start, start + 1500)
+    end = stop.start() if stop else min(len(text), start + 1200)
+    # the sentence ends at a period that is not an abbreviation
+    for p in re.finditer(r"\.(?=\s+[A-Z“\"(])", text[start:end]):
+        prefix = text[start:start + p.start()]
+        if re.search(rf"(?:\b{_SUFFIX}|\b[A-Z]|\bNo|\bSt|\bU\.S|\bMr|\bMs|\bDr|\bJr|\bSr)$", prefix + "."):
+            continue
+        end = start + p.end()
+        break
+    segment = text[start:end]
+    names: list[tuple[str, int, int]] = []
+    pos = 0
+    clean = True
+    for d in _DEFINED.finditer(segment):
+        term = d.group("term").strip()
+        chunk = segment[pos:d.start()]
+        chunk_start = start + pos
+        pos = d.end()
+        if _NOT_PARTY_TERMS.match(term):
+            continue
+        name_m = _name_in_chunk(chunk)
+        if name_m is None:
+            clean = False
+            continue
+        raw, s, e = name_m
+        names.append((raw, chunk_start + s, chunk_start + e))
+    if not names:
+        # no parentheticals: "between A and B." / "between A, a Delaware corporation, and B, ..."
+        tail = segment
+        parts = re.split(r",?\s+and\s+(?=[A-Z])", tail, maxsplit=4)
+        offset = 0
+        for part in parts:
+            idx = tail.find(part, offset)
+            offset = idx + len(part)
+            name_m = _name_in_chunk(part)
+            if name_m:
+                raw, s, e = name_m
+                names.append((raw, start + idx + s, start + idx + e))
+        return names, (0.6 if len(names) >= 2 else 0.4), "between A and B"
+    return names, (0.9 if clean else 0.7), "between A (\"X\") and B (\"Y\")"
+
+
+def _name_in_chunk(chunk: str) -> tuple[str, int, int] | None:
+    lead = re.match(r"[\s,;:]*(?:and\s+|&\s+|between\s+|among\s+)?(?:the\s+undersigned,?\s*)?", chunk, re.I)
+    s = lead.end() if lead else 0
+    body = chunk[s:]
+    cut = _DESCRIPTOR.search(body)
+    if cut and cut.start() > 0:
+        body = body[:cut.start()]
+    raw = _clean_name(body)
+    if not _looks_like_party(raw):
+        return None
+    idx = chunk.find(raw, s)
+    if idx < 0:
+        return None
+    return raw, idx, idx + len(raw)
+
+
+_HEADER_PARTIES = re.compile(r"\bPARTIES\s*:\s*", re.I)
+
+
+def _header_parties(doc: DocText) -> list[tuple[str, int, int]]:
+    text = doc.text
+    m = _HEADER_PARTIES.search(text, 0, 3000)
+    if not m:
+        return []
+    start = m.end()
+    stop = re.search(r"\b(?:RECITALS|DATE|AGREEMENT)\s*:", text[start:start + 800])
+    segment = text[start:start + (stop.start() if stop else 400)]
+    out = []
+    for line in re.split(r"\n|\(\s*[“\"]?[A-Z]+[”\"]?[^)]*\)", segment):
+        name_m = _name_in_chunk(line)
+        if name_m:
+            raw, s, e = name_m
+            gstart = start + segment.find(line) + s
+            out.append((raw, gstart, gstart + len(raw)))
+    return out
+
+
+_SIGN_ENTITY = re.compile(rf"(?m)^[ \t]*(?P<name>[A-Z0-9][A-Z0-9&.,'’\- ]{{2,80}}?{_SUFFIX})[ \t,:]*$")
+
+
+def _signature_parties(doc: DocText) -> list[tuple[str, int, int]]:
+    """Company names written alone on a line just before a 'By:' line (signature blocks)."""
+    text = doc.text
+    out = []
+    for by in re.finditer(r"(?m)^\s*By\s*:?", text):
+        window_start = max(0, by.start() - 200)
+        window = text[window_start:by.start()]
+        ms = list(_SIGN_ENTITY.finditer(window))
+        if not ms:
+            continue
+        em = ms[-1]
+        raw = _clean_name(em.group("name"))
+        if _looks_like_party(raw):
+            s = window_start + em.start("name") + em.group("name").find(raw)
+            out.append((raw, s, s + len(raw)))
+    return out
+
+
+def _party_result(doc: DocText) -> FieldResult | None:
+    names, score, cue = _preamble_parties(doc)
+    if len(names) < 1:
+        names = _header_parties(doc)
+        score, cue = (0.75, "PARTIES: header") if len(names) >= 2 else (0.4, "PARTIES: header")
+    sig = _signature_parties(doc)
+    sig_keys = {_value_key(kleister_name(n)) for n, _, _ in sig}
+    if not names:
+        names = sig
+        score, cue = 0.4, "signature blocks"
+    if not names:
+        return None
+    # dedupe by normalised value
+    seen, values, raws, spans = set(), [], [], []
+    for raw, s, e in names:
+        value = kleister_name(raw)
+        key = _value_key(value)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        values.append(value)
+        raws.append(raw)
+        spans.append(doc.span(s, e))
+    if not values:
+        return None
+    confidence = score
+    if len(values) == 1:
+        confidence = min(confidence, 0.5)
+    if len(values) > 3:
+        confidence = min(confidence, 0.6)
+    if sig_keys and cue.startswith("between"):
+        confirmed = sum(1 for v in values if _value_key(v) in sig_keys)
+        if confirmed:
+            confidence = min(0.98, confidence + 0.04)
+    result = FieldResult(
+        name="party", value=values, raw=raws, evidence=spans, confidence=confidence, method="rule",
+        candidates=[{"value": v, "score": round(score, 3)} for v in values],
+    )
+    result.validators.append(ValidatorResult("grounded_each", all(spans) and len(spans) == len(values)))
+    return result
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _single(name: str, top: Candidate, confidence: float, shown: list[dict], doc: DocText) -> FieldResult:
+    result = FieldResult(
+        name=name, value=top.value, raw=top.text, evidence=[top.span], confidence=round(confidence, 4),
+        method="rule", candidates=shown,
+    )
+    result.validators.append(ValidatorResult("grounded", doc.quote(top.span).strip() != "", top.cue))
+    return result
+
+
+def extract(doc: DocText, runtime=None) -> dict[str, FieldResult]:
+    results: dict[str, FieldResult] = {}
+
+    top, conf, shown = _choose_date(_date_candidates(doc))
+    if top:
+        results["effective_date"] = _single("effective_date", top, conf, shown, doc)
+
+    top, conf, shown = _choose(_jurisdiction_candidates(doc))
+    if top:
+        results["jurisdiction"] = _single("jurisdiction", top, conf, shown, doc)
+
+    party = _party_result(doc)
+    if party:
+        results["party"] = party
+
+    top, conf, shown = _choose_term(_term_candidates(doc))
+    if top:
+        results["term"] = _single("term", top, conf, shown, doc)
+
+    for name, result in results.items():
+        decide(result, THRESHOLDS[name])
+    return results
