@@ -28,7 +28,7 @@ THRESHOLDS = {
     "company": 0.85,
     "date": 0.85,
     "address": 0.9,
-    "total": 0.6,
+    "total": 0.65,
 }
 
 
@@ -239,14 +239,14 @@ CENT5 = Decimal("0.05")
 TOTAL_FEATURES = (
     "strong", "plain", "neg", "cash", "change", "fifo_strong", "fifo_plain", "fifo_neg",
     "rep2", "rep3", "is_max", "is_max_rep", "pair_member", "pair_cash", "rounds_other",
-    "rounded_by_other", "tax_inclusive", "tax_base", "lower_half", "rel_size", "mult05",
+    "rounded_by_other", "tax_inclusive", "tax_base", "lower_half", "rel_size", "mult05", "paid_minus_change",
 )
 TOTAL_WEIGHTS = {
-    "bias": -5.6, "strong": 2.5, "plain": 0.6, "neg": -0.3, "cash": -0.1, "change": 0.15,
-    "fifo_strong": 0.75, "fifo_plain": 0.1, "fifo_neg": -0.05, "rep2": 0.1, "rep3": 0.5,
-    "is_max": 1.0, "is_max_rep": 2.0, "pair_member": 1.2, "pair_cash": -0.4, "rounds_other": 1.3,
-    "rounded_by_other": -1.0, "tax_inclusive": 1.3, "tax_base": -0.85, "lower_half": 0.45,
-    "rel_size": 1.6, "mult05": 0.7,
+    "bias": -5.6, "strong": 2.5, "plain": 0.55, "neg": -0.35, "cash": -0.1, "change": -0.2,
+    "fifo_strong": 0.85, "fifo_plain": 0.15, "fifo_neg": -0.05, "rep2": 0.15, "rep3": 0.5,
+    "is_max": 1.15, "is_max_rep": 2.2, "pair_member": 0.85, "pair_cash": -0.25, "rounds_other": 1.25,
+    "rounded_by_other": -0.9, "tax_inclusive": 1.1, "tax_base": -0.45, "lower_half": 0.4,
+    "rel_size": 1.5, "mult05": 0.65, "paid_minus_change": 1.25,
 }
 
 
@@ -346,6 +346,17 @@ def total_features(lines: list[Line]):
         f["rel_size"] = float(v / top)
         f["mult05"] = float(v % CENT5 == 0)
         f["lower_half"] = float(any(i >= half for i, *_ in occurrences[v]))
+    if has_payment:
+        # paid - change = total: the total and the change are the two amounts that sum to the most paid
+        for v in values:
+            if v != top and (top - v) in value_set and (top - v) != v:
+                feats[v]["pair_member"] = 1.0
+                feats[top]["pair_cash"] = 1.0
+                if feats[top - v]["change"] and not feats[v]["change"]:
+                    feats[v]["paid_minus_change"] = 1.0
+    tendered = {v for v in values if feats[v]["cash"] or feats[v]["pair_cash"]}
+    for v in values:
+        f = feats[v]
         for u in values:
             if u == v:
                 continue
@@ -353,17 +364,11 @@ def total_features(lines: list[Line]):
                 f["rounds_other"] = 1.0
             if _near(u, v) and u % CENT5 == 0 and v % CENT5 != 0:
                 f["rounded_by_other"] = 1.0
-            for rate in ("1.06", "1.10", "1.16", "1.166", "1.08"):
-                if u < v and _near(u * Decimal(rate), v, "0.03"):
+            for rate in ("1.06", "1.10", "1.16", "1.166"):
+                if u < v and v not in tendered and _near(u * Decimal(rate), v, "0.03"):
                     f["tax_inclusive"] = 1.0
-                if v < u and _near(v * Decimal(rate), u, "0.03"):
+                if v < u and u not in tendered and _near(v * Decimal(rate), u, "0.03"):
                     f["tax_base"] = 1.0
-    if has_payment:
-        # paid - change = total: the total and the change are the two amounts that sum to the most paid
-        for v in values:
-            if v != top and (top - v) in value_set and (top - v) != v:
-                feats[v]["pair_member"] = 1.0
-                feats[top]["pair_cash"] = 1.0
     return feats, occurrences
 
 
@@ -447,7 +452,8 @@ VOCABULARY = {
     "MALAYSIA", "PETALING", "SHAH", "ALAM", "DARUL", "EHSAN", "TAKZIM", "MAKMUR", "KLANG", "CHERAS",
     "KEPONG", "PUCHONG", "SUBANG", "DAMANSARA", "AMPANG", "SETIA", "PERMAS", "SEMBILAN", "NEGERI",
     "INDUSTRIAL", "CENTRE", "CENTER", "SQUARE", "AVENUE", "STREET", "GARDEN", "HEIGHTS", "PUSAT",
-    "KEMBANGAN", "SERI", "BARU", "JAYA",
+    "KEMBANGAN", "SERI", "BARU", "JAYA", "KEDAI", "RUNCIT", "MAKANAN", "RAYA", "SRI", "DESA", "MEDAN",
+    "BATU", "LAMA", "MALL", "CITY", "PARK", "SUNGAI", "BUKIT", "PULAU", "KOTA", "PEKAN", "SEKSYEN",
 }
 
 
@@ -468,7 +474,7 @@ def ocr_suspects(text: str) -> list[str]:
         upper = token.upper()
         if upper in VOCABULARY:
             continue
-        if any(_edit1(upper, word) for word in VOCABULARY if len(word) >= 3 and (len(word) >= 5 or len(upper) <= 3)):
+        if any(_edit1(upper, word) for word in VOCABULARY if (len(word) >= 5 if len(upper) > 3 else len(word) == 3)):
             out.append(token)
     out += re.findall(r"[^\w\s.,&()'/@:#+\-]", text)
     return out
