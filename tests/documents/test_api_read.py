@@ -23,13 +23,28 @@ def test_detail_shows_status_and_history(client):
 
 
 @pytest.mark.django_db
-def test_text_endpoint_returns_pages_in_order(client):
+def test_text_endpoint_returns_redacted_pages_in_order(client):
     created = post_text(client, "note.txt", b"a note")
     document = Document.objects.get(pk=created["id"])
-    Page.objects.create(document=document, number=2, text="second", method="plain")
-    Page.objects.create(document=document, number=1, text="first", method="plain")
+    Page.objects.create(document=document, number=2, text="Call Jane Roe", redacted_text="Call <PERSON_1>", method="plain")
+    Page.objects.create(document=document, number=1, text="first", redacted_text="first", method="plain")
     body = client.get(created["text_url"]).json()
-    assert [(p["number"], p["text"]) for p in body["pages"]] == [(1, "first"), (2, "second")]
+    assert body["view"] == "redacted"
+    assert [(p["number"], p["text"]) for p in body["pages"]] == [(1, "first"), (2, "Call <PERSON_1>")]
+
+
+@pytest.mark.django_db
+def test_original_text_needs_the_reveal_permission_and_is_audited(client, make_user, api_client):
+    from audit.models import AuditEvent
+
+    created = post_text(client, "note.txt", b"a note")
+    document = Document.objects.get(pk=created["id"])
+    Page.objects.create(document=document, number=1, text="Call Jane Roe", redacted_text="Call <PERSON_1>", method="plain")
+    assert client.get(created["text_url"], {"view": "original"}).status_code == 403
+    admin = api_client(make_user("admin"))
+    body = admin.get(created["text_url"], {"view": "original"}).json()
+    assert body["pages"][0]["text"] == "Call Jane Roe"
+    assert AuditEvent.objects.filter(kind="pii_revealed", document_id=document.id).count() == 1
 
 
 @pytest.mark.django_db

@@ -70,9 +70,17 @@ def test_list_search_and_htmx_partial(browser):
 def test_detail_page_shows_text_per_page_and_history(browser):
     browser.post("/upload/", {"files": [SimpleUploadedFile("doc.txt", b"body")]})
     document = Document.objects.get()
-    Page.objects.create(document=document, number=1, text="Hello evidence", method="plain")
+    Page.objects.create(document=document, number=1, text="Hello evidence from Jane Roe", method="plain")
     document.move_to(Document.Status.TEXT_EXTRACTED)
+    pending = browser.get(f"/documents/{document.id}/")
+    assert b"Jane Roe" not in pending.content  # nothing shows before redaction has run
+    assert b"Text extracted" in pending.content
+
+    document.pii_spans = [{"page": 1, "start": 20, "end": 28, "type": "PERSON", "placeholder": "<PERSON_1>"}]
+    document.move_to(Document.Status.PII_REDACTED)
+    document.save()
     response = browser.get(f"/documents/{document.id}/")
-    assert b"Hello evidence" in response.content
-    assert b"Text extracted" in response.content
+    assert b"Hello evidence from" in response.content
+    assert b"Jane Roe" not in response.content
+    assert b"&lt;PERSON_1&gt;" in response.content
     assert b"Page 1" in response.content
