@@ -65,7 +65,8 @@ _WS = r"[\s\u00a0]+"
 
 _GOVERNING_RE = re.compile(
     rf"(?P<cue>govern(?:ed|s|ing)|constru(?:ed|e|ction)|interpret(?:ed|ation)|enforced|in\s+accordance\s+with|subject\s+to)"
-    rf"(?P<mid>[^.;]{{0,160}}?)\blaws?{_WS}(?:of|in){_WS}(?:the{_WS})?"
+    rf"(?P<mid>[^.;]{{0,160}}?)\blaws?(?:{_WS}\([^)]{{0,80}}\)|,[^.;]{{0,60}}?,)?{_WS}(?:of|in){_WS}(?:the{_WS})?"
+    rf"(?:United{_WS}States(?:{_WS}of{_WS}America)?(?:,|{_WS}and)?{_WS}(?:the{_WS})?)?"
     rf"(?:(?:State|Commonwealth|Province|Country|Republic){_WS}of{_WS}(?:the{_WS})?)?(?P<place>{_PLACE_RE})\b",
     re.I,
 )
@@ -80,6 +81,8 @@ _LAWS_OF_RE = re.compile(
 _COURTS_RE = re.compile(
     rf"\bcourts?\b[^.;]{{0,80}}?\b(?:State|Commonwealth){_WS}of{_WS}(?P<place>{_PLACE_RE})\b", re.I
 )
+_GOV_HEADING_RE = re.compile(r"\b(?:Governing|Applicable|Choice\s+of)\s+Law\b", re.I)
+_STATE_OF_RE = re.compile(rf"\b(?:State|Commonwealth){_WS}of{_WS}(?P<place>{_PLACE_RE})\b", re.I)
 _ORGANIZED_RE = re.compile(
     r"(?:organi[sz]ed|incorporated|existing|formed|registered|chartered)\s+(?:and\s+existing\s+)?under\s*$", re.I
 )
@@ -113,6 +116,11 @@ def _jurisdiction_candidates(doc: DocText) -> list[Candidate]:
             continue
         strong = cue.startswith("govern") or cue.startswith("constru") or "govern" in mid or "constru" in mid
         add(m, 0.95 if strong else 0.75, "governing-law clause" if strong else "laws of, with a legal cue")
+    for h in _GOV_HEADING_RE.finditer(text):
+        window_end = min(len(text), h.end() + 400)
+        p = _STATE_OF_RE.search(text, h.end(), window_end)
+        if p:
+            add(p, 0.8, "State of X under a Governing Law heading")
     for m in _PLACE_LAW_RE.finditer(text):
         add(m, 0.92, "governed by X law")
     for m in _LAWS_OF_RE.finditer(text):
@@ -205,6 +213,28 @@ _PREAMBLE_STOP = re.compile(r"\b(?:WHEREAS|RECITALS?|BACKGROUND|W\s*I\s*T\s*N\s*
 _OTHER_AGREEMENT = re.compile(r"\b(?:Merger|Purchase|Employment|Credit|Plan|Original|Prior|Existing|Letter|Services)\s+Agreement\b[^.;]{0,60}$", re.I)
 
 
+_THIS_AGREEMENT = re.compile(
+    r"\b(?:this|the\s+foregoing|the\s+within)\s+(?:[“\"]?[A-Z][\w\-,/]*[”\"]?\s+(?:and\s+|&\s+)?){0,8}(?:letter\s+)?(?:agreement|nda)\b"
+    r"|\((?:the\s+|this\s+)?[“\"](?:agreement|nda)[”\"]\)|^[^a-z]{0,400}$", re.I)
+
+
+def _refers_to_other_agreement(before: str) -> bool:
+    """The date belongs to some other agreement named just before it ('the Rights Agreement, dated as of')."""
+    tail = before[-220:]
+    last = None
+    for last in re.finditer(r"\b(?:agreement|contract|plan|notes?|letter)\b", tail, re.I):
+        pass
+    if last is None:
+        return False
+    after = tail[last.end():]
+    if len(after) > 170 or not re.search(r"[a-z]{2}", after) or not re.search(r"\b(?:dated|entered|executed|effective|made|as\s+of)\b", after, re.I):
+        return False
+    pre = tail[:last.start()][-80:]
+    if re.search(r"\b(?i:this)\s+(?:[A-Z“\"][\w\-“”\"/,]*\s+(?:and\s+|&\s+)?){0,7}$", pre):
+        return False
+    return bool(re.search(r"\b(?:the|a|an|certain|its|their|any|such|that|prior|existing)\s+(?:[A-Z][\w\-/]*[\s,]+(?:and\s+|&\s+)?){1,8}$", pre))
+
+
 def _date_candidates(doc: DocText) -> list[Candidate]:
     text = doc.text
     stop = _PREAMBLE_STOP.search(text, 0, 6000)
@@ -237,8 +267,15 @@ def _date_candidates(doc: DocText) -> list[Candidate]:
                 score, cue = 0.55, "execution clause"
             else:
                 score = min(score, 0.35) if score else 0.0
-        if _OTHER_AGREEMENT.search(before):
+        if _OTHER_AGREEMENT.search(before) or _refers_to_other_agreement(before):
             score = min(score, 0.3)
+        if score > 0.65 and cue != "(the Effective Date)":
+            wide = text[max(0, m.start() - 260):m.start()]
+            if not (_THIS_AGREEMENT.search(wide) or re.search(r"\b(?:agreement|nda)\b", wide[-120:], re.I) and m.start() < 1500):
+                score, cue = 0.6, cue + " (not tied to this agreement)"
+        defined = re.match(r"\s*,?\s*\((?:the\s+)?[“\"]([^”\"]{2,30})[”\"]", after)
+        if defined and not re.search(r"effective|agreement|execution|signing", defined.group(1), re.I):
+            score, cue = min(score, 0.3), "defines another date"
         if score <= 0:
             continue
         out.append(Candidate(value, m.group(0), doc.span(m.start(), m.end()), score, cue))
@@ -401,6 +438,7 @@ def _clean_name(raw: str) -> str:
     name = re.sub(r"^(?:and|&|by|between|among|the\s+undersigned,?)\s+", "", name, flags=re.I)
     name = _TITLES.sub("", name)
     name = name.strip(" ,;:-–—\u201c\u201d\"")
+    name = re.sub(r"(?:,?\s+(?:and|&|or))+$", "", name, flags=re.I).strip(" ,;:")
     return name
 
 
@@ -448,8 +486,10 @@ def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, 
     text = doc.text
     head_end = min(len(text), 6000)
     m = re.search(
-        r"(?:agreement|nda|contract)\b[^\n]{0,400}?\b(?P<kw>by\s+and\s+between|by\s+and\s+among|between|among|by)\s+",
-        text[:head_end], re.I | re.S)
+        r"(?:agreement|nda|contract)\b[^.]{0,400}?\b(?P<kw>by\s+and\s+between|by\s+and\s+among|between|among)\s+",
+        text[:head_end], re.I)
+    if not m:
+        m = re.search(r"(?:agreement|nda|contract)\b[^.]{0,300}?\b(?P<kw>by)\s+(?=[A-Z])", text[:head_end], re.I)
     if not m:
         m = re.search(r"\b(?P<kw>by\s+and\s+between|by\s+and\s+among|between|among)\s+", text[:3000], re.I)
     if not m:
@@ -460,7 +500,7 @@ def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, 
     # the sentence ends at a period that is not an abbreviation
     for p in re.finditer(r"\.(?=\s+[A-Z“\"(])", text[start:end]):
         prefix = text[start:start + p.start()]
-        if re.search(rf"(?:\b{_SUFFIX}|\b[A-Z]|\bNo|\bSt|\bU\.S|\bMr|\bMs|\bDr|\bJr|\bSr)$", prefix + "."):
+        if re.search(rf"(?:\b{_SUFFIX[:-3]}|\b[A-Z]|\bNo|\bSt|\bU\.S|\bMr|\bMs|\bDr|\bJr|\bSr|\bN\.A)$", prefix):
             continue
         end = start + p.end()
         break
@@ -507,10 +547,17 @@ def _name_in_chunk(chunk: str) -> tuple[str, int, int] | None:
     raw = _clean_name(body)
     if not _looks_like_party(raw):
         return None
-    idx = chunk.find(raw, s)
-    if idx < 0:
+    found = _locate(chunk, raw, s)
+    if not found:
         return None
-    return raw, idx, idx + len(raw)
+    return raw, found[0], found[1]
+
+
+def _locate(text: str, name: str, start: int = 0) -> tuple[int, int] | None:
+    """Offsets of ``name`` in ``text`` at or after ``start``, whitespace-insensitively."""
+    pattern = r"\s+".join(re.escape(part) for part in name.split())
+    m = re.compile(pattern).search(text, start)
+    return (m.start(), m.end()) if m else None
 
 
 _HEADER_PARTIES = re.compile(r"\bPARTIES\s*:\s*", re.I)
@@ -534,24 +581,40 @@ def _header_parties(doc: DocText) -> list[tuple[str, int, int]]:
     return out
 
 
-_SIGN_ENTITY = re.compile(rf"(?m)^[ \t]*(?P<name>[A-Z0-9][A-Z0-9&.,'’\- ]{{2,80}}?{_SUFFIX})[ \t,:]*$")
+_SUFFIX_I = "(?i:" + _SUFFIX + ")"
+_SIGN_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\n]{2,90}?)[ \t,:]*$")
+_ALLCAPS_NAME = re.compile(r"^[A-Z0-9][A-Z0-9&.,'’\-]*(?: [A-Z0-9&][A-Z0-9&.,'’\-]*){0,5}$")
+_SIGN_NOISE = re.compile(
+    r"^(?:very\s+truly\s+yours|sincerely|accepted|agreed|acknowledged|confirmed|in\s+witness|name|title|date|its|"
+    r"by|address|signature|witness|employee|executive|company|associate|the\s+company|page|exhibit|\d+|"
+    r"intentionally|\[)", re.I)
 
 
-def _signature_parties(doc: DocText) -> list[tuple[str, int, int]]:
-    """Company names written alone on a line just before a 'By:' line (signature blocks)."""
+def _signature_parties(doc: DocText) -> list[tuple[str, int, int, str]]:
+    """Names that sign: the entity line just above a 'By:' line, and '/s/ Name' signing for oneself."""
     text = doc.text
     out = []
-    for by in re.finditer(r"(?m)^\s*By\s*:?", text):
-        window_start = max(0, by.start() - 200)
-        window = text[window_start:by.start()]
-        ms = list(_SIGN_ENTITY.finditer(window))
-        if not ms:
+    for by in re.finditer(r"(?m)^[ \t]*By\s*:?", text, re.I):
+        window_start = max(0, by.start() - 160)
+        lines = list(_SIGN_LINE.finditer(text, window_start, by.start()))
+        for lm in reversed(lines[-3:]):
+            raw = _clean_name(re.sub(r"\s*:\s*$", "", lm.group("name")))
+            if not raw or _SIGN_NOISE.match(raw):
+                continue
+            is_entity = re.search(rf"(?:^|[\s,]){_SUFFIX_I}$", raw) or _ALLCAPS_NAME.match(raw)
+            if is_entity and _looks_like_party(raw) and len(raw.split()) <= 8:
+                found = _locate(text, raw, lm.start())
+                if found:
+                    out.append((raw, found[0], found[1], "entity"))
+            break
+    for sm in re.finditer(r"/s/\s*(?P<name>[A-Z][A-Za-z.'’\-]+(?:[ \t]+[A-Z][A-Za-z.'’\-]*){1,3})", text):
+        before = text[max(0, sm.start() - 12):sm.start()]
+        if re.search(r"\bBy\b", before, re.I):
             continue
-        em = ms[-1]
-        raw = _clean_name(em.group("name"))
-        if _looks_like_party(raw):
-            s = window_start + em.start("name") + em.group("name").find(raw)
-            out.append((raw, s, s + len(raw)))
+        raw = _clean_name(sm.group("name"))
+        raw = re.sub(r"\s+(?:Name|Title|Date|By)$", "", raw)
+        if _PERSON_RE.match(raw):
+            out.append((raw, sm.start("name"), sm.start("name") + len(raw), "person"))
     return out
 
 
@@ -561,13 +624,26 @@ def _party_result(doc: DocText) -> FieldResult | None:
         names = _header_parties(doc)
         score, cue = (0.75, "PARTIES: header") if len(names) >= 2 else (0.4, "PARTIES: header")
     sig = _signature_parties(doc)
-    sig_keys = {_value_key(kleister_name(n)) for n, _, _ in sig}
-    if not names:
-        names = sig
-        score, cue = 0.4, "signature blocks"
+    sig_entities = [(n, s, e) for n, s, e, kind in sig if kind == "entity"]
+    sig_people = [(n, s, e) for n, s, e, kind in sig if kind == "person"]
+    sig_keys = {_value_key(kleister_name(n)) for n, _, _ in sig_entities + sig_people}
+
+    def known(raw, pool):
+        key = _value_key(kleister_name(raw))
+        return any(key and (key in k or k in key) for k in pool)
+
+    if len(names) < 2:
+        pool = {_value_key(kleister_name(n)) for n, _, _ in names}
+        added = 0
+        for item in sig_entities + sig_people:
+            if not known(item[0], pool):
+                names.append(item)
+                pool.add(_value_key(kleister_name(item[0])))
+                added += 1
+        if added:
+            score, cue = (0.55 if score >= 0.6 else 0.45), cue + " + signature blocks"
     if not names:
         return None
-    # dedupe by normalised value
     seen, values, raws, spans = set(), [], [], []
     for raw, s, e in names:
         value = kleister_name(raw)
@@ -586,14 +662,16 @@ def _party_result(doc: DocText) -> FieldResult | None:
     if len(values) > 3:
         confidence = min(confidence, 0.6)
     if sig_keys and cue.startswith("between"):
-        confirmed = sum(1 for v in values if _value_key(v) in sig_keys)
-        if confirmed:
-            confidence = min(0.98, confidence + 0.04)
+        confirmed = sum(1 for v in values if known(v, sig_keys))
+        if confirmed == len(values):
+            confidence = min(0.98, confidence + 0.06)
+        elif confirmed:
+            confidence = min(0.98, confidence + 0.03)
     result = FieldResult(
-        name="party", value=values, raw=raws, evidence=spans, confidence=confidence, method="rule",
+        name="party", value=values, raw=raws, evidence=spans, confidence=round(confidence, 4), method="rule",
         candidates=[{"value": v, "score": round(score, 3)} for v in values],
     )
-    result.validators.append(ValidatorResult("grounded_each", all(spans) and len(spans) == len(values)))
+    result.validators.append(ValidatorResult("grounded_each", all(spans) and len(spans) == len(values), cue))
     return result
 
 
