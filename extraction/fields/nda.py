@@ -454,7 +454,9 @@ def kleister_name(name: str) -> str:
     s = re.sub(r"\bL\.\s?P\.?(?=\s|$)", "LP", s)
     words = []
     for word in s.split():
-        if word.upper() in ("LLC", "LP", "LLP"):
+        if word.lower() == "and":
+            words.append("and")
+        elif word.upper() in ("LLC", "LP", "LLP", "PLC"):
             words.append(word.upper())
         elif re.fullmatch(r"(?:[A-Za-z]\.)+", word):
             words.append(word.upper())
