@@ -98,3 +98,17 @@ def english_words(nlp=None) -> frozenset[str]:
                             words.update(w for w in values if "_" not in w)
                 _english = frozenset(words)
     return _english
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+                ("ly", ""))
+
+
+def is_common_word(word: str) -> bool:
+    """An English dictionary word, inflected or not ("Musicians", "receiving")."""
+    english = english_words()
+    w = word.lower()
+    if w in english:
+        return True
+    return any(w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: len(w) - len(suffix)] + repl in english
+               for suffix, repl in _INFLECTIONS)

@@ -4,13 +4,15 @@
 2. spans of one type that overlap become one span;
 3. across types the stronger span wins; a weaker one that sticks out of it
    keeps its free part when that part is still a word;
-4. a place directly followed by a postcode takes the postcode along.
+4. a place directly followed by a postcode takes the postcode along;
+5. names found once are marked wherever they recur (propagation.py).
 """
 from __future__ import annotations
 
 import regex as re
 
 from .config import PiiConfig
+from .propagation import propagate
 from .types import PiiSpan
 
 _TRIM = " \t\r\n,;:.!?\"'()[]{}<>|"
@@ -92,4 +94,6 @@ def finalize(text: str, raw: list[PiiSpan], config: PiiConfig) -> list[PiiSpan]:
     spans = _union_same_type(spans)
     spans = _resolve_overlaps(text, spans)
     spans = _attach_postcodes(text, spans)
+    if "PERSON" in config.entities:
+        spans = propagate(text, spans)
     return _resolve_overlaps(text, spans)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from .. import gazetteers
+
 # Street words standing alone ("Crown Street", "Glyn St").
 _SUFFIX_WORDS = (
     r"street|st|str|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
@@ -47,7 +49,7 @@ _WORD = rf"(?:{_CAP}|{_LINK})"
 _NUM = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
 _SUFFIXED = (
     rf"(?:(?=\p{{Lu}})(?i:{_SUFFIX_WORDS})(?!\p{{L}})\.?"
-    rf"|\p{{Lu}}\p{{L}}*(?i:{_GLUED_SUFFIXES})(?!\p{{L}})"
+    rf"|\p{{Lu}}\p{{L}}{{2,}}(?i:{_GLUED_SUFFIXES})(?!\p{{L}})"
     r"|(?:str|u|ul)\.|str(?!\p{L}))"
 )
 _H = r"[ \t]"
@@ -57,9 +59,9 @@ _STREET = re.compile(
     (?<![\w-])
     (?:
         (?:{_NUM},?{_H}+)?(?:{_CAP}{_H}+){{0,1}}(?i:{_PREFIX_WORDS}){_H}+(?:{_WORD}{_H}+){{0,4}}{_CAP}(?:{_H}*,?{_H}+{_NUM})?
-      | {_NUM},?{_H}+(?:{_WORD}{_H}+){{0,4}}(?:{_CAP}{_H}+)?{_SUFFIXED}(?:{_H}+{_NUM}(?![.,]\d))?
+      | {_NUM},?{_H}+(?:{_CAP}{_H}+(?:{_WORD}{_H}+){{0,3}})?{_SUFFIXED}(?:{_H}+{_NUM}(?![.,]\d))?
       | (?:{_CAP}{_H}+){{0,3}}{_SUFFIXED}{_H}+{_NUM}(?![.,]\d)
-      | {_NUM}{_H}+(?:{_CAP}{_H}+){{0,3}}{_CAP}{_H}+{_NUM}(?![.,]\d)
+      | {_NUM}{_H}+(?:{_CAP}{_H}+){{0,3}}{_CAP}{_H}+\d{{1,5}}[A-Z]?(?![.,]\d)
       | (?i:p\.?{_H}?o\.?{_H}?box|post{_H}+office{_H}+box|postfach|apartado){_H}+\d+
       | (?:PSC|Unit|CMR){_H}+\d{{3,5}},?{_H}+Box{_H}+\d{{3,5}}
       | (?:USNS|USS|USNV|USCGC){_H}+{_CAP}(?:{_H}+{_CAP})?
@@ -130,7 +132,11 @@ class AddressRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         out = []
+        english = gazetteers.english_words()
         for m in _STREET.finditer(text, overlapped=False):
+            if not m.group()[0].isdigit() and all(
+                    w.lower() in english for w in re.findall(r"\p{L}{2,}", m.group())):
+                continue  # "During 1971", "Spring 12": ordinary words before a number
             end = _grow(text, m.end())
             score = 0.6 if end == m.end() else 0.8
             out.append(RecognizerResult("STREET_ADDRESS", m.start(), end, score))

@@ -69,3 +69,8 @@ class RegexRecognizer(EntityRecognizer):
                         continue
                 out.append(RecognizerResult(self.entity, start, end, score))
         return out
+
+
+def lowercase_text(text: str) -> bool:
+    """Text typed without capitals ("my name is naomi ryan"), where case says nothing about names."""
+    return sum(c.isupper() for c in text) <= 1 and any(c.isalpha() for c in text)

@@ -12,6 +12,7 @@ import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .. import gazetteers
+from .base import lowercase_text
 
 _CONTEXT = re.compile(
     r"(?:\bname(?:\s+(?:is|was|on\s+the\s+\w+\s+is))?\s*[:\-]?"
@@ -32,6 +33,11 @@ _NOT_NAMES = {"i", "a", "the", "my", "mr", "mrs", "ms", "dr", "dear", "hi", "hel
               "january", "february", "march", "april", "may", "june", "july", "august",
               "september", "october", "november", "december", "monday", "tuesday",
               "wednesday", "thursday", "friday", "saturday", "sunday", "nan", "street"}
+# Words that end a name: they make it a band, a law, a club ("Davis Orchestra").
+_GROUP_WORDS = {"orchestra", "band", "club", "act", "company", "group", "society", "foundation",
+                "university", "college", "school", "hospital", "bank", "church", "street", "road",
+                "avenue", "country", "city", "county", "state", "river", "lake", "mount", "royal",
+                "inc", "ltd", "llc", "corp", "corporation", "partners", "technologies", "systems"}
 _SENTENCE_END = {".", "!", "?", "\n", ":", '"', "(", "-", "—", "–"}
 
 
@@ -52,12 +58,46 @@ class NameRecognizer(EntityRecognizer):
     def __init__(self):
         super().__init__(supported_entities=["PERSON"], name="NameRecognizer", supported_language="en")
         self.first = gazetteers.first_names()
+        from spacy.lang.en.stop_words import STOP_WORDS
+        self.stop = STOP_WORDS
 
     def load(self) -> None:
         pass
 
     def _common(self, lw: str, english) -> bool:
-        return lw in english or lw in _NOT_NAMES
+        return lw in _NOT_NAMES or lw in self.stop or gazetteers.is_common_word(lw)
+
+    def _extend(self, doc, i: int, lower_doc: bool, english) -> tuple[int, bool]:
+        """End of the name starting at token i, and whether a surname-like word was taken."""
+        n, j, surname = len(doc), i + 1, False
+        while j < n and j - i < 5:
+            nxt = doc[j].text
+            lnx = nxt.lower()
+            if (nxt in ("-", "'", "’") and j + 1 < n and not doc[j - 1].whitespace_
+                    and not doc[j].whitespace_ and _shaped(doc[j + 1].text, lower_doc)):
+                j += 2
+                continue
+            if "\n" in doc[j - 1].whitespace_ or "\n" in nxt:
+                break
+            if (_initial(nxt) or (lower_doc and len(nxt) == 1 and nxt.isalpha())) and j + 1 < n \
+                    and _shaped(doc[j + 1].text.rstrip("."), lower_doc) or nxt == "." and len(doc[j - 1].text) == 1:
+                j += 1
+                continue
+            if lnx in _PARTICLES and j + 1 < n and doc[j + 1].text[:1].isupper():
+                j += 1
+                continue
+            if _shaped(nxt, lower_doc) and lnx not in _NOT_NAMES and lnx not in _GROUP_WORDS \
+                    and not doc[j].is_stop:
+                common = self._common(lnx, english)
+                if not common or (not lower_doc and (doc[j].pos_ == "PROPN" or lnx in self.first)):
+                    j += 1
+                    surname = True
+                    continue
+            break
+        while j - 1 > i and (doc[j - 1].text.lower() in _PARTICLES or doc[j - 1].text in ("-", "'", ".")
+                             or len(doc[j - 1].text) == 1):
+            j -= 1
+        return j, surname
 
     def analyze(self, text, entities, nlp_artifacts=None):
         if nlp_artifacts is None or nlp_artifacts.tokens is None:
@@ -65,60 +105,38 @@ class NameRecognizer(EntityRecognizer):
         doc = nlp_artifacts.tokens
         english = gazetteers.english_words(nlp_artifacts.nlp_engine.get_nlp("en")
                                            if nlp_artifacts.nlp_engine else None)
-        letters = [c for c in text if c.isalpha()]
-        lower_doc = bool(letters) and sum(c.islower() for c in letters) > 0.9 * len(letters)
+        places = gazetteers.places()
+        lower_doc = lowercase_text(text)
         out = []
         i, n = 0, len(doc)
         while i < n:
             tok = doc[i]
             w, lw = tok.text, tok.text.lower()
-            if not _shaped(w, lower_doc) or lw in _NOT_NAMES:
+            if not _shaped(w, lower_doc) or lw in _NOT_NAMES or lw in _GROUP_WORDS or tok.is_stop:
                 i += 1
                 continue
             before = text[max(0, tok.idx - 40):tok.idx]
-            ctx = bool(_CONTEXT.search(before))
-            titled = bool(_TITLE.search(before))
             common = self._common(lw, english)
             first = lw in self.first or any(p in self.first for p in lw.split("-") if len(p) > 2)
-            sent_start = i == 0 or doc[i - 1].text.strip() in _SENTENCE_END or not doc[i - 1].text.strip()
             propn = tok.pos_ == "PROPN"
-            if titled or (ctx and (not common or propn)):
+            j, surname = self._extend(doc, i, lower_doc, english)
+            if _TITLE.search(before) or (_CONTEXT.search(before) and (not common or propn or surname)):
                 score = 0.85
-            elif first and not common and (w[0].isupper() or lower_doc):
+            elif first and surname:
+                score = 0.8
+            elif first and not common:
                 score = 0.7
-            elif first and propn and w[0].isupper() and not sent_start:
-                score = 0.6
+            elif first and propn and not lower_doc:
+                # "Scott", but also "Love", "Princess": spaCy's PERSON has to agree.
+                score = 0.45
+            elif not lower_doc and propn and not common and lw not in places and w[0].isupper() \
+                    and not w.isupper() and len(w) > 2:
+                # An unknown capitalised word the tagger calls a proper noun: a
+                # foreign name more often than not, stronger with a second one.
+                score = 0.65 if surname else 0.5
             else:
                 i += 1
                 continue
-            j = i + 1
-            while j < n and j - i < 5:
-                nxt = doc[j].text
-                lnx = nxt.lower()
-                if (nxt in ("-", "'", "’") and j + 1 < n and not doc[j - 1].whitespace_
-                        and not doc[j].whitespace_ and _shaped(doc[j + 1].text, lower_doc)):
-                    j += 2
-                    continue
-                if _initial(nxt) or (nxt == "." and doc[j - 1].text.isupper() and len(doc[j - 1].text) == 1):
-                    j += 1
-                    continue
-                if lnx in _PARTICLES and j + 1 < n and doc[j + 1].text[:1].isupper():
-                    j += 1
-                    continue
-                if "\n" in doc[j - 1].whitespace_ or "\n" in nxt:
-                    break
-                if _shaped(nxt, lower_doc) and lnx not in _NOT_NAMES and (
-                        doc[j].pos_ == "PROPN" or not self._common(lnx, english)
-                        or (nxt[0].isupper() and lnx in self.first)):
-                    if lower_doc and self._common(lnx, english):
-                        break
-                    j += 1
-                    continue
-                break
-            while j - 1 > i and (doc[j - 1].text.lower() in _PARTICLES or doc[j - 1].text in ("-", "'")):
-                j -= 1
-            if j - i > 1:
-                score = max(score, 0.8)
             last = doc[j - 1]
             out.append(RecognizerResult("PERSON", tok.idx, last.idx + len(last.text), score))
             i = j

@@ -9,6 +9,8 @@ from __future__ import annotations
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from .. import gazetteers
+
 _MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _REAL_DATE = re.compile(
     rf"\d{{1,4}}[/.-]\d{{1,2}}|\b(?:{_MONTHS})[a-z]*\.?\s+\d|\d\s+(?:{_MONTHS})|\b(?:19|20)\d{{2}}\b"
@@ -17,6 +19,8 @@ _REAL_DATE = re.compile(
 )
 _AGE_LIKE = re.compile(r"\byears?[- ]old\b|\bage\b|\by/o\b", re.IGNORECASE)
 _DECADE = re.compile(r"^(?:the\s+)?(?:early\s+|late\s+|mid-?)?'?\d{2,4}s$", re.IGNORECASE)
+_COMPASS = re.compile(r"(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?|central|upper|lower)(?:[\s-]+(?:east|west)(?:ern)?)?\s+",
+                      re.IGNORECASE)
 _LABEL_ACRONYMS = {"IBAN", "SSN", "ZIP", "VAT", "DOB", "ID", "URL", "PIN", "CVV", "SWIFT", "BIC",
                    "IP", "SMS", "PO", "APO", "FPO", "DPO", "PSC", "NAN", "EMAIL", "TIN", "EIN",
                    "NHS", "DL", "ATM", "USD", "EUR", "GBP", "N/A"}
@@ -51,10 +55,20 @@ class NerRecognizer(EntityRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         if nlp_artifacts is None:
             return []
+        first = gazetteers.first_names()
+        places = gazetteers.places()
         out = []
         for ent in nlp_artifacts.entities:
             label = ent.label_
             if label not in self.supported_entities or not _keep(label, ent.text):
                 continue
-            out.append(RecognizerResult(label, ent.start_char, ent.end_char, self.SCORES[label]))
+            start = ent.start_char
+            if label == "LOCATION":  # "Southern Poland": the region word is no part of the name
+                m = _COMPASS.match(ent.text)
+                start += m.end() if m and m.end() < len(ent.text) else 0
+            score = self.SCORES[label]
+            if len(ent) == 1 and label in ("PERSON", "LOCATION") and ent.text.lower() not in first \
+                    and ent.text.lower() not in places and gazetteers.is_common_word(ent.text):
+                score = 0.45  # "Discipline", "Salesperson", "Union": a capitalised word, not a name
+            out.append(RecognizerResult(label, start, ent.end_char, score))
         return out

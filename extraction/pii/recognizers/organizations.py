@@ -12,7 +12,7 @@ _FORMS = (
     r"sarl|srl|spa|s\.p\.a|bv|b\.v|nv|n\.v|ab|as|a/s|oy|oyj|sp\. z o\.o|kft|s\.r\.o|group|holdings|"
     r"bank|insurance|assurance|foundation|trust|association|institute|university|college|school|"
     r"hospital|clinic|agency|airlines|hotels?|services|partners|enterprises|industries|"
-    r"solutions|technologies|systems|labs|counseling|center|centre|initiative|society|union"
+    r"solutions|technologies|systems|labs|counseling|center|centre|initiative|society"
 )
 _CAP = r"(?:[A-Z][\w'&.-]*|&|of|and|the|for|de|du|la)"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .. import gazetteers
+from .base import lowercase_text
 
 _MAX_WORDS = 4
 _SKIP = {"nan", "street", "road", "apt", "suite", "box", "unit", "date", "name", "phone", "email",
@@ -36,8 +37,7 @@ class PlaceRecognizer(EntityRecognizer):
         doc = nlp_artifacts.tokens
         english = gazetteers.english_words(nlp_artifacts.nlp_engine.get_nlp("en")
                                            if nlp_artifacts.nlp_engine else None)
-        letters = [c for c in text if c.isalpha()]
-        lower_doc = bool(letters) and sum(c.islower() for c in letters) > 0.9 * len(letters)
+        lower_doc = lowercase_text(text)
         out = []
         i, n = 0, len(doc)
         while i < n:
@@ -58,7 +58,7 @@ class PlaceRecognizer(EntityRecognizer):
                     continue
                 if key in self.countries:
                     score = 0.8
-                elif k == 1 and (key in english or len(key) < 4):
+                elif k == 1 and (len(key) < 4 or gazetteers.is_common_word(key)):
                     sent_start = i == 0 or doc[i - 1].text.strip() in {".", "!", "?", ""}
                     if tok.pos_ != "PROPN" or sent_start or lower_doc or tok.is_stop:
                         continue
