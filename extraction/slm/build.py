@@ -309,9 +309,18 @@ def build_model(
         return BuildReport(spec.name, status, str(target), size=_tree_size(target) if target.is_dir() else 0, detail=detail)
 
     started = time.monotonic()
-    source = locate_source(spec)
-    digest = input_digest(spec, source)
     current = read_manifest(target)
+    try:
+        source = locate_source(spec)
+    except BuildDependencyError as exc:
+        # A runtime-only install (no weight packages) keeps what was built before.
+        if not force and current and current.get("name") == spec.name and not check_outputs(target, current):
+            return BuildReport(
+                spec.name, "up-to-date", str(target), size=_tree_size(target), manifest=current,
+                detail="weight package not installed: kept as built, inputs not re-checked",
+            )
+        raise exc
+    digest = input_digest(spec, source)
     if (
         not force
         and current
@@ -382,6 +391,49 @@ def _store_in_cache(out_dir: Path, cached: Path) -> None:
         os.replace(tmp, cached)
     except OSError as exc:  # a cache is an optimisation: never fail a build over it
         log.warning("could not store model in cache %s: %s", cached, exc)
+
+
+def convert_local(
+    checkpoint: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    *,
+    name: str,
+    kind: str = "generator",
+    quantization: str | None = "int8",
+    force: bool = False,
+) -> dict:
+    """Convert an operator's local transformers checkpoint folder, with a manifest.
+
+    The same conversion (and transformers-5 fixes) as the embedded models;
+    the manifest records the checkpoint's sha256s and the runtime facts
+    (sliding window, approximations) that the runtime reads.
+    """
+    from . import convert
+
+    started = time.monotonic()
+    src, out = Path(checkpoint).expanduser(), Path(out_dir)
+    convert.convert_checkpoint(src, out, quantization=quantization, force=force)
+    config = json.loads((src / "config.json").read_text())
+    runtime = _generator_runtime(src) if kind == "generator" else {"pooling": "mean", "normalize": True}
+    runtime["architecture"] = convert.checkpoint_summary(src)
+    runtime["approximations"] = convert.approximations(config)
+    manifest = {
+        "name": name,
+        "kind": kind,
+        "format": "ctranslate2",
+        "quantization": quantization,
+        "source": {
+            "checkpoint": str(src),
+            "files": {p.name: sha256_file(p) for p in sorted(src.glob("*.safetensors"))},
+        },
+        "outputs": output_files(out),
+        "runtime": runtime,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.monotonic() - started, 2),
+        "tools": _versions(),
+    }
+    write_manifest(out, manifest)
+    return manifest
 
 
 def write_index(models_dir: Path, registry: Registry) -> dict:

@@ -328,7 +328,6 @@ class LoadedModel:
         stops = [s for s in (stop or ()) if s]
         if not token_batches:
             return GenerateResult((), self.usage(0, 0, started, 0))
-        stopped: dict[int, str] = {}
         generated: dict[int, list[int]] = {}
         callback = None
         if stops:
@@ -336,11 +335,7 @@ class LoadedModel:
                 ids = generated.setdefault(step.batch_id, [])
                 ids.append(step.token_id)
                 text = self.tokenizer.decode(ids)
-                for s in stops:
-                    if s in text:
-                        stopped[step.batch_id] = s
-                        return True
-                return False
+                return any(s in text for s in stops)
 
         kwargs = dict(
             max_length=max(1, int(max_tokens)),
@@ -354,13 +349,31 @@ class LoadedModel:
             kwargs.update(sampling_topk=1)
         if callback is not None:
             kwargs["callback"] = callback
-        results = self.model.generate_batch(token_batches, **kwargs)
+        window = self.sliding_window
+        slow = [i for i, t in enumerate(token_batches) if window and len(t) > window]
+        fast = [i for i in range(len(token_batches)) if i not in set(slow)]
+        results: list = [None] * len(token_batches)
+        if fast:
+            out = self.model.generate_batch([token_batches[i] for i in fast], **kwargs)
+            for i, r in zip(fast, out):
+                results[i] = list(r.sequences_ids[0])
+        for i in slow:
+            # CTranslate2 4.8 forwards a prompt longer than a sliding attention window
+            # wrongly in one pass; token by token (constrained decoding) it is exact.
+            n = len(token_batches[i])
+            slow_kwargs = {k: v for k, v in kwargs.items() if k != "callback"}
+            slow_kwargs.update(include_prompt_in_result=True, max_length=kwargs["max_length"] + n - 1)
+            r = self.model.generate_batch([token_batches[i]], **slow_kwargs)[0]
+            seq = list(r.sequences_ids[0])
+            prompt_ids = [self.tokenizer.token_to_id(t) for t in token_batches[i]]
+            # The result repeats the prompt, less its first token when that is the start (BOS) token.
+            skip = n if seq[:n] == prompt_ids else n - 1
+            results[i] = seq[skip:]
         completions = []
         out_total = 0
-        for i, (tokens, res) in enumerate(zip(token_batches, results)):
-            ids = list(res.sequences_ids[0])
+        for i, (tokens, ids) in enumerate(zip(token_batches, results)):
             text = self.tokenizer.decode(ids)
-            if i in stopped or any(s in text for s in stops):
+            if any(s in text for s in stops):
                 cut = min((text.find(s) for s in stops if s in text), default=len(text))
                 text, reason = text[:cut], "stop"
             elif len(ids) >= kwargs["max_length"]:

@@ -61,41 +61,22 @@ class Command(BaseCommand):
             raise CommandError("could not build: " + ", ".join(r.name for r in failed))
 
     def _convert(self, opts, models_dir):
-        from extraction.slm import convert
-
         name = opts["name"]
         if not name:
             raise CommandError("--convert needs --name")
-        src = Path(opts["convert"]).expanduser()
         out = models_dir / name
         if out.exists() and not opts["force"]:
             raise CommandError(f"{out} exists; add --force to replace it")
-        started = time.monotonic()
         quant = None if opts["quantization"] in ("none", "") else opts["quantization"]
         try:
-            convert.convert_checkpoint(src, out, quantization=quant, force=opts["force"])
-            config = json.loads((src / "config.json").read_text())
+            manifest = build.convert_local(
+                opts["convert"], out, name=name, kind=opts["kind"], quantization=quant, force=opts["force"]
+            )
         except SLMError as exc:
             raise CommandError(str(exc)) from None
-        runtime = build._generator_runtime(src) if opts["kind"] == "generator" else {}
-        runtime["architecture"] = convert.checkpoint_summary(src)
-        runtime["approximations"] = convert.approximations(config)
-        manifest = {
-            "name": name,
-            "kind": opts["kind"],
-            "format": "ctranslate2",
-            "quantization": quant,
-            "source": {"checkpoint": str(src), "files": {p.name: build.sha256_file(p) for p in sorted(src.glob("*.safetensors"))}},
-            "outputs": build.output_files(out),
-            "runtime": runtime,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.monotonic() - started, 2),
-            "tools": build._versions(),
-        }
-        build.write_manifest(out, manifest)
-        for note in runtime["approximations"]:
+        for note in manifest["runtime"].get("approximations", []):
             self.stdout.write(self.style.WARNING(f"note: {note}"))
-        self.stdout.write(f"converted {src} -> {out} in {manifest['build_seconds']}s")
+        self.stdout.write(f"converted {opts['convert']} -> {out} in {manifest['build_seconds']}s")
         self.stdout.write("register it in the file named by COLONY_MODEL_REGISTRY, e.g.:")
         self.stdout.write(
             f"models:\n  - name: {name}\n    kind: {opts['kind']}\n    path: {name}\n    tier: llm\n"
