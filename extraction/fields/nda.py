@@ -23,10 +23,10 @@ from extraction.fields.result import Candidate, FieldResult, ValidatorResult, de
 FIELDS = ("effective_date", "jurisdiction", "party", "term")
 
 THRESHOLDS = {
-    "effective_date": 0.80,
-    "jurisdiction": 0.80,
-    "party": 0.80,
-    "term": 0.80,
+    "effective_date": 0.85,
+    "jurisdiction": 0.70,
+    "party": 0.85,
+    "term": 0.70,
 }
 
 # --------------------------------------------------------------------------- places
@@ -423,7 +423,7 @@ _DESCRIPTOR = re.compile(
     r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:corporation|company|limited|partnership|individual|bank|association|"
     r"entity|resident|national|banking|business|trust|statutory|public|private|société|open|closed|joint|delaware|"
     r"nevada|new|[A-Z][a-z]+)\b|\b(?:whose|with\s+(?:its|a|offices)|having|located|organized|existing|"
-    r"incorporated|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual))",
+    r"incorporated|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
 )
 _PERSON_RE = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-zA-Z'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'’\-]+)){1,3}"
@@ -436,8 +436,9 @@ _TITLES = re.compile(r",?\s+(?:M\.\s?D\.|Ph\.\s?D\.|Esq\.|J\.D\.|CPA)\s*$")
 def _clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     name = re.sub(r"^(?:and|&|by|between|among|the\s+undersigned,?)\s+", "", name, flags=re.I)
-    name = _TITLES.sub("", name)
     name = name.strip(" ,;:-–—\u201c\u201d\"")
+    for _ in range(3):
+        name = _TITLES.sub("", name).strip(" ,;:-–—\u201c\u201d\"")
     name = re.sub(r"(?:,?\s+(?:and|&|or))+$", "", name, flags=re.I).strip(" ,;:")
     return name
 
@@ -474,6 +475,8 @@ def _looks_like_party(name: str) -> bool:
     if not re.match(r"[A-Z0-9“\"]", name):
         return False
     if re.search(r"_{2,}|\[|\]", name):
+        return False
+    if re.search(r"\b(?:Exhibit|Schedule|Agreement|Section|Page)\b|^(?:The\s+)?(?:Company|Parties|Party)\b", name, re.I):
         return False
     if _SUFFIX_END.search(name):
         return True
@@ -661,8 +664,8 @@ def _party_result(doc: DocText) -> FieldResult | None:
     confidence = score
     if len(values) == 1:
         confidence = min(confidence, 0.5)
-    if len(values) > 3:
-        confidence = min(confidence, 0.6)
+    if len(values) > 2:
+        confidence = min(confidence, 0.7 if len(values) == 3 else 0.6)
     if sig_keys and cue.startswith("between"):
         confirmed = sum(1 for v in values if known(v, sig_keys))
         if confirmed == len(values):
