@@ -647,6 +647,22 @@ def _party_result(doc: DocText) -> FieldResult | None:
                 added += 1
         if added:
             score, cue = (0.55 if score >= 0.6 else 0.45), cue + " + signature blocks"
+    if len(names) < 2:
+        # an employer named in the opening lines ("As a condition of my employment with X, Inc.")
+        pool = {_value_key(kleister_name(n)) for n, _, _ in names}
+        head = doc.text[:1500]
+        for em in _ENTITY_RE.finditer(head):
+            raw = _clean_name(em.group("name"))
+            raw = re.sub(r"^(?:[A-Z][a-z]+\s+)*?(?:with|of|by|for|between|and|to)\s+", "", raw)
+            if not _looks_like_party(raw) or known(raw, pool) or len(raw.split()) > 7:
+                continue
+            if not re.search(rf"(?:^|[\s,]){_SUFFIX}$", raw) or raw.isupper() and len(raw) > 60:
+                continue
+            found = _locate(doc.text, raw, em.start("name"))
+            if found:
+                names.append((raw, found[0], found[1]))
+                score, cue = min(score, 0.45) if score else 0.4, cue + " + entity in the opening lines"
+                break
     if not names:
         return None
     seen, values, raws, spans = set(), [], [], []
