@@ -25,7 +25,7 @@ FIELDS = ("effective_date", "jurisdiction", "party", "term")
 THRESHOLDS = {
     "effective_date": 0.85,
     "jurisdiction": 0.70,
-    "party": 0.85,
+    "party": 0.92,
     "term": 0.70,
 }
 
