@@ -91,7 +91,7 @@ def english_words(nlp=None) -> frozenset[str]:
         with _lock:
             if _english is None:
                 words: set[str] = set()
-                if nlp is not None and "lemmatizer" in nlp.pipe_names:
+                if nlp is not None and "lemmatizer" in nlp.component_names:
                     lookups = nlp.get_pipe("lemmatizer").lookups
                     if lookups.has_table("lemma_index"):
                         for values in lookups.get_table("lemma_index").values():

@@ -74,3 +74,8 @@ class RegexRecognizer(EntityRecognizer):
 def lowercase_text(text: str) -> bool:
     """Text typed without capitals ("my name is naomi ryan"), where case says nothing about names."""
     return sum(c.isupper() for c in text) <= 1 and any(c.isalpha() for c in text)
+
+
+# Penn tags straight from the tagger: the attribute ruler that would map them
+# to coarse POS is not run (offline.py), it costs more than it tells us.
+PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})

@@ -12,7 +12,7 @@ import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .. import gazetteers
-from .base import lowercase_text
+from .base import PROPER_NOUN_TAGS, lowercase_text
 
 _CONTEXT = re.compile(
     r"(?:\bname(?:\s+(?:is|was|on\s+the\s+\w+\s+is))?\s*[:\-]?"
@@ -89,7 +89,7 @@ class NameRecognizer(EntityRecognizer):
             if _shaped(nxt, lower_doc) and lnx not in _NOT_NAMES and lnx not in _GROUP_WORDS \
                     and not doc[j].is_stop:
                 common = self._common(lnx, english)
-                if not common or (not lower_doc and (doc[j].pos_ == "PROPN" or lnx in self.first)):
+                if not common or (not lower_doc and (doc[j].tag_ in PROPER_NOUN_TAGS or lnx in self.first)):
                     j += 1
                     surname = True
                     continue
@@ -118,7 +118,7 @@ class NameRecognizer(EntityRecognizer):
             before = text[max(0, tok.idx - 40):tok.idx]
             common = self._common(lw, english)
             first = lw in self.first or any(p in self.first for p in lw.split("-") if len(p) > 2)
-            propn = tok.pos_ == "PROPN"
+            propn = tok.tag_ in PROPER_NOUN_TAGS
             j, surname = self._extend(doc, i, lower_doc, english)
             if _TITLE.search(before) or (_CONTEXT.search(before) and (not common or propn or surname)):
                 score = 0.85

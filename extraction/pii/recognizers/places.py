@@ -8,7 +8,7 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .. import gazetteers
-from .base import lowercase_text
+from .base import PROPER_NOUN_TAGS, lowercase_text
 
 _MAX_WORDS = 4
 _SKIP = {"nan", "street", "road", "apt", "suite", "box", "unit", "date", "name", "phone", "email",
@@ -60,7 +60,7 @@ class PlaceRecognizer(EntityRecognizer):
                     score = 0.8
                 elif k == 1 and (len(key) < 4 or gazetteers.is_common_word(key)):
                     sent_start = i == 0 or doc[i - 1].text.strip() in {".", "!", "?", ""}
-                    if tok.pos_ != "PROPN" or sent_start or lower_doc or tok.is_stop:
+                    if tok.tag_ not in PROPER_NOUN_TAGS or sent_start or lower_doc or tok.is_stop:
                         continue
                     score = 0.55
                 else:
