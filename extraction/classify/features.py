@@ -57,7 +57,8 @@ CUES: list[tuple[str, re.Pattern, str]] = [
                         r"cordially|with (?:kind|best) regards|mit freundlichen grüßen|met vriendelijke groet|"
                         r"veuillez agréer|cordialement|very truly yours)\b"), "all"),
     ("nda_title", _rx(r"non[- ]?disclosure|confidentiality agreement|confidentiality and|secrecy agreement|geheimhaltung|"
-                      r"accord de confidentialit|standstill|evaluation material|proprietary information agreement"), "title"),
+                      r"accord de confidentialit|standstill|evaluation material|proprietary information|\bconfidential\w*"),
+     "title"),
     ("nda_terms", _rx(r"confidential information|disclosing party|receiving party|evaluation material|proprietary information|"
                       r"trade secrets?|non[- ]?disclosure"), "head"),
     ("agreement", _rx(r"\bagreement\b|\bcontract\b|\bcontrat\b|\bvertrag\b|\bovereenkomst\b|\bumowa\b|\bhereinafter\b|"
@@ -105,14 +106,15 @@ FEATURE_NAMES = CUE_NAMES + ["mail_headers", "short_lines", "digit_share", "uppe
 
 def cue_vector(text: str) -> np.ndarray:
     """Lexical and layout features of a document (values in [0, 1])."""
-    body = clean(text)[:CUE_CHARS]
+    text = text or ""
+    body = clean(text[: CUE_CHARS * 2])[:CUE_CHARS]
     title = body[:300]
-    full = clean(text) if len(text) <= 20000 else clean(text[:20000])
+    full = body if len(text) <= CUE_CHARS else body + "\n" + clean(text[-CUE_CHARS:])
     values = []
     for _name, pattern, where in CUES:
         scope = title if where == "title" else full if where == "all" else body
         n = len(pattern.findall(scope))
-        values.append(min(n, 3) / 3.0)
+        values.append(0.0 if n == 0 else 0.6 + 0.2 * min(n - 1, 2))  # presence first, then a little for more
     lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
     top = lines[:20]
     headers = sum(1 for ln in top if _HEADER.match(ln))

@@ -115,8 +115,10 @@ def features(vectors: np.ndarray, cues: np.ndarray) -> np.ndarray:
     return np.hstack([vectors, cues * CUE_SCALE, np.ones((len(vectors), 1), dtype=np.float32)])
 
 
-def train_softmax(X: np.ndarray, y: np.ndarray, k: int, weights: np.ndarray, l2: float = L2, epochs: int = EPOCHS) -> np.ndarray:
+def train_softmax(X: np.ndarray, y: np.ndarray, k: int, weights: np.ndarray, l2: float | None = None, epochs: int | None = None) -> np.ndarray:
     """Weighted multinomial logistic regression by full-batch gradient descent with momentum."""
+    l2 = L2 if l2 is None else l2
+    epochs = EPOCHS if epochs is None else epochs
     n, d = X.shape
     W = np.zeros((d, k), dtype=np.float64)
     V = np.zeros_like(W)
