@@ -77,6 +77,11 @@ def evidence_text(evidence):
     return f" Evidence: {spans}."
 
 
+def _passed(validator):
+    # Stages write either "ok" or "passed".
+    return bool(validator.get("ok", validator.get("passed")))
+
+
 def _cap(text):
     # Not str.capitalize(): that would lowercase user and model names.
     return text[:1].upper() + text[1:]
@@ -100,15 +105,15 @@ def explain(event, names):
     elif kind == "text_extraction_failed":
         text = f"Text extraction failed because of {reason_text(event.reason or 'an error')}."
     elif kind == "classified":
-        text = f"{_cap(who)} classified the document as “{details.get('label', '?')}”."
+        text = f"{_cap(who)} classified the document as “{details.get('doc_type') or details.get('label') or '?'}”."
     elif kind == "field_extracted":
         count = len(event.candidates or [])
         text = f"{_cap(who)} gave {field} its value, choosing among {count} candidate(s)"
         scores = sorted((c.get("score") for c in event.candidates or [] if c.get("score") is not None), reverse=True)
         text += f" (best score {scores[0]:.2f})." if scores else "."
     elif kind == "field_validated":
-        failed = [v.get("name", "?") for v in event.validators or [] if v.get("ok") is False]
-        passed = [v.get("name", "?") for v in event.validators or [] if v.get("ok") is True]
+        failed = [v.get("name", "?") for v in event.validators or [] if not _passed(v)]
+        passed = [v.get("name", "?") for v in event.validators or [] if _passed(v)]
         text = f"{_cap(field)} " + (f"failed validation ({', '.join(failed)})." if failed else
                                            f"passed validation ({', '.join(passed) or 'no validators'}).")
     elif kind in ("review_accepted", "review_corrected", "review_rejected"):

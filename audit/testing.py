@@ -3,8 +3,12 @@
 Transactional tests (``django_db(transaction=True)``, ``live_server``) end with
 a flush that deletes every row; the audit triggers refuse that for the audit
 tables. ``clear_audit_log()`` drops the triggers, empties the tables and puts
-the triggers back, in one transaction. Never call it outside tests.
+the triggers back, in one transaction. Never use it outside tests.
+
+To make every transactional test of a suite flushable, import the fixture into
+its conftest.py:  ``from audit.testing import audit_tables_flushable  # noqa: F401``
 """
+import pytest
 from django.db import connections, transaction
 
 from audit import triggers
@@ -23,9 +27,20 @@ def clear_audit_log(using="default"):
 
 
 def is_transactional(request):
-    """Whether a pytest test will end with a flush (for an autouse fixture that calls clear_audit_log)."""
+    """Whether a pytest test will end with a flush."""
     marker = request.node.get_closest_marker("django_db")
     return bool(
         (marker and marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
         or {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
     )
+
+
+@pytest.fixture(autouse=True)
+def audit_tables_flushable(request):
+    if not is_transactional(request):
+        yield
+        return
+    # Set the database up before this fixture, so that this teardown runs before its flush.
+    request.getfixturevalue("transactional_db")
+    yield
+    clear_audit_log()
