@@ -16,6 +16,8 @@ from .propagation import propagate
 from .types import PiiSpan
 
 _TRIM = " \t\r\n,;:.!?\"'()[]{}<>|"
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
 _KEEP_DOT = ("STREET_ADDRESS", "PERSON", "ORGANIZATION")
 _POSTCODE_AFTER = re.compile(r"[ ,]{1,2}(\d{3,5}(?:[- ]\d{2,4})?|\p{Lu}\d\p{Lu} ?\d\p{Lu}\d)(?![\w-])")
 
@@ -23,8 +25,12 @@ _POSTCODE_AFTER = re.compile(r"[ ,]{1,2}(\d{3,5}(?:[- ]\d{2,4})?|\p{Lu}\d\p{Lu} 
 def _trim(text: str, span: PiiSpan) -> PiiSpan | None:
     start, end = span.start, span.end
     while start < end and text[start] in _TRIM:
+        if text[start] in _OPENERS and _OPENERS[text[start]] in text[start:end]:
+            break  # "(898)666-3621" keeps its bracket
         start += 1
     while end > start and text[end - 1] in _TRIM:
+        if text[end - 1] in _CLOSERS and _CLOSERS[text[end - 1]] in text[start:end]:
+            break
         # "Király u. 15." keeps no trailing dot, but "J." and "Inc." keep theirs.
         if text[end - 1] == "." and span.type in _KEEP_DOT and end - start > 1 and text[end - 2].isalpha() \
                 and (end - start < 3 or not text[end - 3].isalpha() or span.type == "ORGANIZATION"):

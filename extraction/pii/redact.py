@@ -66,7 +66,7 @@ def redact(text_pages: list[str], spans: Iterable[_Span], operators: Mapping[str
     def hashed(kind: str, value: str) -> str:
         digest = hmac.new(hash_key, _normal(value).encode(), hashlib.sha256).hexdigest()[:8]
         token = f"<{kind}_{digest}>"
-        mapping[token] = value
+        mapping.setdefault(token, value)
         return token
 
     # Number placeholders in reading order: page by page, left to right.

@@ -52,6 +52,6 @@ _ID_LABELS = (
 def id_number() -> RegexRecognizer:
     return RegexRecognizer("ID_NUMBER", [
         rule(rf"\b(?:{_ID_LABELS})\s*(?:number|no\.?|num|nr\.?|#|id|code)?\s*(?:is|was)?\s*[:#]?\s*"
-             r"(?P<pii>(?:[A-Z]{1,4}[- ]?)?(?=[\d -]*\d{4})\d[\d-]*(?: \d[\d-]*){0,4}(?:[- ]?[A-Z]{1,3})?)\b",
+             r"(?P<pii>(?-i:[A-Z]{1,4}[- ]?)?(?=[\d -]*\d{4})\d[\d-]*(?: \d[\d-]*){0,4}(?-i:[- ]?[A-Z]{1,3})?)\b",
              0.6),
     ])
