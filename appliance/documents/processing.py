@@ -75,8 +75,7 @@ def doc_text(document, *, with_pii=True):
 
 def redact_pii(document):
     """Detect personal data, store the redacted pages and the encrypted vault, audit the run."""
-    from extraction.pii import detect_pages, redact
-    from extraction.pii.vault import Vault, load_vault_key
+    from extraction.pii import Vault, detect_pages, load_vault_key, redact
 
     pages = list(document.pages.all())
     texts = [page.text for page in pages]
@@ -97,7 +96,8 @@ def redact_pii(document):
             page.redacted_text = redacted
         Page.objects.bulk_update(pages, ["redacted_text"])
         document.pii_spans = stored_spans
-        document.pii_vault = vault.encrypt(mapping)
+        # The document id binds the blob to this document: copied elsewhere, it will not decrypt.
+        document.pii_vault = vault.encrypt(mapping, context=str(document.pk))
         document.save(update_fields=["pii_spans", "pii_vault"])
         counts = {}
         for span in spans:

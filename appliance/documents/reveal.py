@@ -10,8 +10,8 @@ def vault_values(document):
     """Placeholder -> original value, decrypted from the document's vault (callers check permission)."""
     from django.conf import settings
 
-    from extraction.pii.vault import Vault, load_vault_key
+    from extraction.pii import Vault, load_vault_key
 
     if not document.pii_vault:
         return {}
-    return Vault(load_vault_key(settings.COLONY_PII_KEY_FILE)).decrypt(bytes(document.pii_vault))
+    return Vault(load_vault_key(settings.COLONY_PII_KEY_FILE)).decrypt(bytes(document.pii_vault), context=str(document.pk))
