@@ -1,36 +1,32 @@
-"""Evidence highlighting by offsets: (page, start, end) spans over a page's text.
+"""Evidence highlighting for the audit timeline, over the redacted page view.
 
-Takes any text source keyed by page number, so the same code serves the raw
-Page text today and the PII-redacted view later, as long as that view keeps
-the offsets (or maps them before calling ``page_segments``).
+Audit evidence is (page, start, end) offsets into the original page text. The
+page is shown redacted, by the documents app's renderer, which cuts the text
+at redaction and evidence boundaries alike; auditors who may reveal personal
+data do so from the document page, where the reveal is audited.
 """
 from collections import defaultdict
 
-
-def segments(text, spans):
-    """Split ``text`` at span edges: [{"text": str, "marks": [label, ...], "starts": [label, ...]}, ...].
-
-    ``spans`` are (start, end, label); overlapping spans give a segment several
-    marks; spans past the end of the text are clipped, never an error.
-    """
-    length = len(text)
-    cleaned = [(max(0, min(s, length)), max(0, min(e, length)), label) for s, e, label in spans]
-    cleaned = [(s, e, label) for s, e, label in cleaned if e > s]
-    cuts = sorted({0, length, *(s for s, _, _ in cleaned), *(e for _, e, _ in cleaned)})
-    result = []
-    for left, right in zip(cuts, cuts[1:]):
-        marks = [label for s, e, label in cleaned if s <= left and right <= e]
-        starts = [label for s, _, label in cleaned if s == left]
-        result.append({"text": text[left:right], "marks": marks, "starts": starts})
-    return result
+from appliance.documents.highlight import segments
 
 
-def page_segments(page_texts, evidence):
-    """``page_texts``: {page number: text}; ``evidence``: dicts with page, start, end, label.
-
-    Returns [(page number, segments)] in page order.
-    """
-    by_page = defaultdict(list)
+def redacted_page_segments(document, evidence):
+    """[(page number, pieces or None)]: pieces as documents.highlight.segments gives them, plus
+    ``anchors`` (the evidence labels that start in that piece); None while a page is not yet redacted."""
+    marks = defaultdict(list)
     for span in evidence:
-        by_page[span["page"]].append((span["start"], span["end"], span["label"]))
-    return [(number, segments(text, by_page.get(number, []))) for number, text in sorted(page_texts.items())]
+        marks[span["page"]].append((span["start"], span["end"], span["label"]))
+    redactions = defaultdict(list)
+    for span in getattr(document, "pii_spans", None) or ():
+        redactions[span["page"]].append((span["start"], span["end"], span.get("placeholder") or f"<{span['type']}>"))
+    result = []
+    for page in document.pages.all():
+        if not page.redacted_text:
+            result.append((page.number, None))  # never show text that has not been redacted
+            continue
+        pieces, seen = segments(page.text, redactions[page.number], marks[page.number]), set()
+        for piece in pieces:
+            piece["anchors"] = [label for label in piece["fields"] if label not in seen]
+            seen.update(piece["fields"])
+        result.append((page.number, pieces))
+    return result

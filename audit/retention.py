@@ -30,8 +30,9 @@ def retention_table():
 def retention_days(document, table=None):
     """Days to keep ``document``; None keeps it forever."""
     table = retention_table() if table is None else table
-    # Document types arrive with classification; until then every document is "default".
-    document_type = getattr(document, "document_type", "") or DEFAULT
+    # Unclassified documents (and those of types with no entry) keep the default period.
+    doc_type = getattr(document, "doc_type", None)
+    document_type = getattr(doc_type, "name", "") or DEFAULT
     return table.get(document_type, table.get(DEFAULT))
 
 
@@ -41,7 +42,7 @@ def expired_document_ids(now=None):
     periods = [days for days in table.values() if days is not None]
     if not periods:
         return []
-    candidates = Document.objects.filter(created_at__lt=now - timedelta(days=min(periods)))
+    candidates = Document.objects.filter(created_at__lt=now - timedelta(days=min(periods))).select_related("doc_type")
     return [
         document.pk
         for document in candidates.iterator()

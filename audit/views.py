@@ -15,7 +15,7 @@ from appliance.documents.roles import ADMIN, user_roles
 from audit import explain, export, retention
 from audit.events import record, sha256_bytes
 from audit.forms import ErasureForm, EventFilterForm, ExportForm
-from audit.highlight import page_segments
+from audit.highlight import redacted_page_segments
 from audit.models import AuditEvent
 from audit.verify import verify_and_store
 
@@ -60,13 +60,12 @@ def document_timeline(request, pk):
         {"page": span["page"], "start": span["start"], "end": span["end"], "label": span["ref"]}
         for item in timeline for span in item["spans"]
     ]
-    page_texts = {page.number: page.text for page in document.pages.all()} if document else {}
     return render(request, "audit/timeline.html", {
         "document_id": pk,
         "document": document,
         "timeline": timeline,
         "fields": explain.field_summaries(events, names),
-        "pages": page_segments(page_texts, evidence),
+        "pages": redacted_page_segments(document, evidence) if document else [],
         "can_erase": document is not None and _is_admin(request.user),
         "erasure_form": ErasureForm(),
     })

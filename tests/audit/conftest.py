@@ -31,7 +31,7 @@ def make_document(db):
         document.original.save("upload", ContentFile(b"x" * 42), save=False)
         document.save()
         for number, text in enumerate(pages, start=1):
-            Page.objects.create(document=document, number=number, text=text, method="plain")
+            Page.objects.create(document=document, number=number, text=text, redacted_text=text, method="plain")
         return document
 
     return make

@@ -77,3 +77,19 @@ def test_erase_view_is_for_admins_only(client, make_user, make_document, auditor
     assert erased.details["ticket"] == "DSR-2026-014"
     # The timeline of an erased document still answers, from its events.
     assert client.get(f"/audit/documents/{document.pk}/").status_code == 200
+
+
+def test_retention_period_per_document_type(settings, make_document):
+    from appliance.documents.models import DocumentType
+
+    receipts, _ = DocumentType.objects.get_or_create(
+        name="audit-test-receipt", defaults={"label": "Receipt", "description": "A receipt.", "schema": {}}
+    )
+    settings.COLONY_RETENTION_DAYS = {"default": None, "audit-test-receipt": 10}
+    receipt, other = make_document(), make_document()
+    Document.objects.filter(pk=receipt.pk).update(doc_type=receipts)
+    age(receipt, 11)
+    age(other, 11)
+    assert purge_expired() == 1
+    assert not Document.objects.filter(pk=receipt.pk).exists()
+    assert Document.objects.filter(pk=other.pk).exists()

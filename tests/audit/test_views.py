@@ -51,8 +51,11 @@ def test_filters(client, auditor, make_document):
 
 
 def test_timeline_explains_each_field_and_highlights_its_evidence(client, auditor, make_document):
-    text = "Invoice 2024-17 for ACME GmbH, total 1,200.00 EUR."
+    text = "Invoice 2024-17 for Jane Roe, total 1,200.00 EUR."
     document = make_document(pages=(text,))
+    name = text.index("Jane Roe")
+    document.pii_spans = [{"page": 1, "start": name, "end": name + 8, "type": "PERSON", "placeholder": "<PERSON_1>"}]
+    document.save(update_fields=["pii_spans"])
     start = text.index("1,200.00")
     model = {"model": "qwen2.5-3b", "version": "2024-09", "quantisation": "int8", "device": "cpu"}
     record("field_extracted", document=document, system=model, field="total",
@@ -66,8 +69,18 @@ def test_timeline_explains_each_field_and_highlights_its_evidence(client, audito
     assert "Model qwen2.5-3b 2024-09 (int8, cpu) gave field “total” its value, choosing among 2 candidate(s)" in page
     assert "Confidence 93%" in page
     assert "routed to auto_accept" in page and "every field was extracted and valid" in page
-    assert '<mark class="evidence" title="' in page and ">1,200.00</mark>" in page
+    assert '<mark class="evidence" title="ev1-0">1,200.00</mark>'.replace("ev1", f"ev{response.context['timeline'][0]['event'].seq}") in page
+    assert "Jane" not in page and "&lt;PERSON_1&gt;" in page
     assert [f["field"] for f in response.context["fields"]] == ["total"]
+
+
+def test_timeline_never_shows_a_page_that_is_not_redacted_yet(client, auditor, make_document):
+    document = make_document(pages=("Patient Jane Roe",))
+    document.pages.update(redacted_text="")
+    record("text_extracted", document=document)
+    client.force_login(auditor)
+    page = client.get(f"/audit/documents/{document.pk}/").content.decode()
+    assert "Jane" not in page and "has not been redacted yet" in page
 
 
 def test_broken_chain_raises_the_alarm(client, auditor, settings):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="username of the admin asking for it")
 
     def handle(self, document_id, reason, by, **options):
+        try:
+            document_id = uuid.UUID(document_id)
+        except ValueError:
+            raise CommandError("not a document id") from None
         actor = None
         if by:
             actor = get_user_model().objects.filter(username=by).first()
