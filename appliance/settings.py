@@ -210,4 +210,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Presidio announces every analysis at INFO; its warnings are what matter.
+    "loggers": {"presidio-analyzer": {"level": "WARNING"}, "presidio-anonymizer": {"level": "WARNING"}},
 }
