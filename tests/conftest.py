@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 
 from appliance.documents.accounts import create_user
 from appliance.documents.roles import sync_role_groups
+from audit.testing import audit_tables_flushable  # noqa: F401  (transactional tests may flush the audit log)
 
 
 @pytest.fixture(autouse=True)

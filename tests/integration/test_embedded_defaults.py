@@ -79,13 +79,13 @@ def test_fresh_var_dir_runs_web_and_worker_on_embedded_defaults(embedded_env, tm
         status, created = api(port, token, "/api/v1/documents/", body, headers)
         assert status == 202
 
-        def extracted():
+        def finished():
             _, document = api(port, token, f"/api/v1/documents/{created['id']}/")
-            return document if document["status"] != "received" else None
+            return document if document["status"] in ("done", "needs_review", "failed") else None
 
-        document = wait_until(extracted, timeout=90)
+        document = wait_until(finished, timeout=180)
         assert document is not None, (tmp_path / "worker.log").read_text()[-3000:]
-        assert document["status"] == "text_extracted", document["failure_reason"]
+        assert document["status"] in ("done", "needs_review"), document["failure_reason"]
         _, text = api(port, token, f"/api/v1/documents/{created['id']}/text/")
         assert "Embedded page two" in text["pages"][1]["text"]
     finally:
