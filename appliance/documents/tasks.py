@@ -15,6 +15,7 @@ from django.utils import timezone
 from appliance.documents import pipeline, processing
 from appliance.documents.models import Document, Page
 from audit.events import record, sha256_pages
+from extraction.slm.errors import ModelUnavailableError
 from extraction.text import extract_pages
 from extraction.text.base import ExtractionError
 
@@ -41,7 +42,10 @@ class StageTask(Task):
         if document is None or document.is_final:
             return
         logger.error("document %s: %s failed (%s)", document.id, self.stage_label, type(exc).__name__)
-        if isinstance(exc, SoftTimeLimitExceeded):
+        if isinstance(exc, ModelUnavailableError):
+            # Not the document's fault: the models are missing or broken. The message names the fix.
+            document.fail("models_unavailable", f"The local models could not be used: {exc}")
+        elif isinstance(exc, SoftTimeLimitExceeded):
             document.fail("timeout", f"{self.stage_label.capitalize()} took too long and was stopped.")
         else:
             document.fail("internal_error", f"An internal error stopped {self.stage_label}; the original is kept.")

@@ -26,7 +26,9 @@ def free_port():
 @pytest.fixture
 def embedded_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_DIR")}
-    env.update({"COLONY_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "appliance.settings"})
+    env.update({"COLONY_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "appliance.settings",
+                # The models built by the test command, not a rebuild into the fresh var/.
+                "COLONY_MODELS_DIR": str(REPO / "var" / "models")})
     return env
 
 
