@@ -18,6 +18,26 @@ HEAD_CHARS = 700  # ~200 generator tokens: keeps the batched scoring cheap
 SYSTEM = "You classify documents. Answer with the description of the document's kind."
 QUESTION = "Document:\n{doc}\n\nWhich description fits this document?"
 
+# Short answers the generator scores when CANDIDATES == "labels".
+LABELS = {
+    "invoice": "an invoice",
+    "receipt": "a shop receipt",
+    "nda": "a non-disclosure agreement",
+    "contract": "a contract",
+    "bank_statement": "a bank statement",
+    "payslip": "a payslip",
+    "medical_record": "a medical record",
+    "letter": "a letter",
+    "resume": "a resume",
+    "email": "an email",
+    "application_form": "an application form",
+    "insurance_claim": "an insurance claim",
+    "tax_form": "a tax form",
+    "other": "something else",
+}
+CANDIDATES = "descriptions"  # or "labels"
+CALIBRATE = True
+
 _priors: dict[tuple, dict[str, float]] = {}
 _lock = threading.Lock()
 
@@ -51,10 +71,12 @@ def _prior(runtime, descriptions: dict[str, str], usage: list) -> dict[str, floa
 
 def opinion(runtime, text: str, types: Sequence[str], descriptions: dict[str, str], usage: list) -> dict[str, float]:
     """Log-probabilities (normalised over ``types``) that the generator gives each type."""
+    if CANDIDATES == "labels":
+        descriptions = {t: LABELS.get(t, t.replace("_", " ")) for t in descriptions}
     types = [t for t in types if t in descriptions]
     if len(types) < 2:
         return {}
-    prior = _prior(runtime, {t: descriptions[t] for t in descriptions}, usage)
+    prior = _prior(runtime, dict(descriptions), usage) if CALIBRATE else {}
     raw = _score(runtime, _prompt(head(text, HEAD_CHARS)), [descriptions[t] for t in types], usage)
     z = np.array([r - prior.get(t, 0.0) for t, r in zip(types, raw)], dtype=np.float64)
     z = z - z.max()
