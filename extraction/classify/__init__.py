@@ -27,7 +27,7 @@ from .features import cue_vector, head
 __all__ = ["Classification", "classify", "DOC_TYPES", "DESCRIPTIONS", "OTHER"]
 
 OTHER = "other"
-OTHER_THRESHOLD = 0.35  # below this combined probability the document is "other"
+OTHER_THRESHOLD = 0.5  # below this combined probability the document is "other"
 ASK_GENERATOR_BELOW = 0.0  # first-opinion confidence under which the generator is asked (0: never)
 GENERATOR_TOP_K = 3  # the generator chooses among this many of the encoder's best types
 GENERATOR_WEIGHT = 0.5  # exponent of the generator's probabilities in the combination

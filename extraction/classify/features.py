@@ -48,11 +48,13 @@ _HEADER = _rx(
 )
 _MONEY = r"(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|pln|rm|myr|sgd|inr|rs\.?|zł|kr)\b)"
 
-# name -> (pattern, where): where "title" = first 300 chars, "head" = CUE_CHARS
+# name -> (pattern, where): "title" = the first 300 chars, "top" = the first 600, "head" = the first CUE_CHARS,
+# "all" = the head and the last CUE_CHARS
 CUES: list[tuple[str, re.Pattern, str]] = [
     ("mail_forward", _rx(r"-{2,}\s*(?:original message|forwarded by|forwarded message)|^\s*(?:fw|fwd|re|aw|tr)\s*:"), "head"),
     ("subject_first", _rx(r"\A\s*(?:subject|betreff|objet|onderwerp)\s*:"), "head"),
     ("salutation", _rx(r"^\s*(?:dear|hello|hi|hallo|bonjour|cher|chère|geachte|beste|sehr geehrte|to whom it may concern|monsieur|madame)\b"), "head"),
+    ("salutation_top", _rx(r"^\s*(?:dear|to whom it may concern|sehr geehrte|geachte|monsieur|madame|cher|chère)\b"), "top"),
     ("valediction", _rx(r"^\s*(?:sincerely|yours (?:sincerely|faithfully|truly)|(?:best|kind|warm) regards|regards|respectfully|"
                         r"cordially|with (?:kind|best) regards|mit freundlichen grüßen|met vriendelijke groet|"
                         r"veuillez agréer|cordialement|very truly yours)\b"), "all"),
@@ -112,7 +114,7 @@ def cue_vector(text: str) -> np.ndarray:
     full = body if len(text) <= CUE_CHARS else body + "\n" + clean(text[-CUE_CHARS:])
     values = []
     for _name, pattern, where in CUES:
-        scope = title if where == "title" else full if where == "all" else body
+        scope = {"title": title, "top": body[:600], "all": full}.get(where, body)
         n = len(pattern.findall(scope))
         values.append(0.0 if n == 0 else 0.6 + 0.2 * min(n - 1, 2))  # presence first, then a little for more
     lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
