@@ -178,3 +178,14 @@ def test_combine_keeps_a_distribution():
     assert abs(out.sum() - 1.0) < 1e-9
     assert out[1] > 0.3 and out[0] < 0.5
     assert out[2] == pytest.approx(0.15) and out[3] == pytest.approx(0.05)
+
+
+def test_warm_up_trains_once_and_documents_carry_only_their_own_usage():
+    from extraction.classify import warm_up
+
+    rt = HashingRuntime()
+    first = warm_up(rt)
+    assert len(first) == 1 and rt.embedded == len(model.shipped_examples())
+    assert warm_up(rt) == []  # already trained in this process
+    c = classify("a short note", runtime=rt)
+    assert len(c.usage) == 1  # the document's own embedding only
