@@ -54,7 +54,9 @@ def test_uploaded_receipt_goes_through_every_stage(worker, clerk, api_client, tm
     assert response.status_code == 202
     document = wait_until(lambda: finished(response.json()["id"]), timeout=180)
     assert document is not None, (tmp_path / "worker.log").read_text()[-3000:]
-    assert document.status in (Document.Status.DONE, Document.Status.NEEDS_REVIEW), document.failure_reason
+    assert document.status in (Document.Status.DONE, Document.Status.NEEDS_REVIEW), (
+        document.failure_reason, (tmp_path / "worker.log").read_text()[-5000:]
+    )
     assert [change.status for change in document.history.all()] == [
         "received", "text_extracted", "pii_redacted", "classified", document.status,
     ]
