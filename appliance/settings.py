@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "appliance.documents",
+    "appliance.review",
     "extraction",
     "audit",
 ]
