@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "appliance.documents",
     "appliance.review",
+    "appliance.routing",
     "extraction",
     "audit",
 ]
