@@ -122,6 +122,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# --- Routing: share of otherwise settled documents sent to a person as a quality-control sample.
+COLONY_QC_SAMPLE_RATE = env.float("COLONY_QC_SAMPLE_RATE", default=0.02)
+
 # --- PII vault: the key lives outside the database (env COLONY_PII_KEY, else this file, created 0600).
 COLONY_PII_KEY_FILE = Path(env.str("COLONY_PII_KEY_FILE", default=str(VAR_DIR / "pii.key")))
 
