@@ -159,7 +159,7 @@ def picture(document, page, *, reveal=False, render=True):
             boxes = pic.locate(value, every=True)
             if not boxes:
                 pic.safe = False
-            pic.pii_boxes.extend(boxes)
+            pic.pii_boxes.extend(_merge_lines(boxes))  # whole runs, the gaps between words too
         if pic.pii_boxes and pic.image is not None:
             pic.image = pic.image.copy()
             draw = ImageDraw.Draw(pic.image)
