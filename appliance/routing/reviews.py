@@ -1,90 +1,78 @@
-"""Labels from people: fields a reviewer confirmed (correct) or corrected (wrong).
+"""Labels from people: the review app's FieldCorrection rows.
 
-A reviewed field is an ExtractedField whose method is ``human``. What the machine had decided
-before the person looked (its confidence, evidence, validators and outcome) is read from the
-audit log's latest ``field_extracted`` event for that document and field, since the row itself
-now holds the reviewer's value. Corrections come from the review app's
-``FieldCorrection(document, field, before, after, ...)``: a reviewed field with a correction whose
-``after`` differs from its ``before`` was wrong, any other reviewed field was right.
+Each row is a reviewer's decision on one field, with the model's decision as it stood
+(``doc_type``, ``confidence``, ``method``, ``reasons``). ``action`` "accepted" means the model's
+value was right; "corrected" (to a different value) or "rejected" means it was wrong. The
+latest decision per document and field counts.
+
+A threshold could only have accepted a value whose reasons were at most ``low_confidence``
+(grounded, validators passed, no policy): the others are not calibration samples. A value the
+model had accepted itself has no reasons at all: those are the quality-control sample's
+measure of auto-accepted accuracy.
 """
 from __future__ import annotations
 
 from django.apps import apps
 
-from appliance.routing.calibration import Unit
+from appliance.routing.calibration import THRESHOLD_REASON, Unit
 
+ACCEPTED = "accepted"
 HUMAN = "human"
 
 
 def correction_model():
-    """The review app's FieldCorrection model, or None while that app does not provide it."""
+    """The review app's FieldCorrection model, or None where that app does not provide it."""
     try:
         return apps.get_model("review", "FieldCorrection")
     except LookupError:
         return None
 
 
-def corrected_fields(document_ids) -> set[tuple[str, str]] | None:
-    """{(document id, field)} that a reviewer changed; None when corrections are not recorded."""
+def was_right(action: str, before, after) -> bool:
+    return action == ACCEPTED or (action == "corrected" and before == after)
+
+
+def latest_decisions(documents=None) -> list[dict]:
+    """The latest reviewer decision per (document, field), oldest first; [] without the review app."""
     model = correction_model()
     if model is None:
+        return []
+    rows = model.objects.all()
+    if documents is not None:
+        rows = rows.filter(document__in=documents)
+    latest: dict[tuple, dict] = {}
+    for row in rows.order_by("at", "id").values(
+        "document_id", "field_name", "doc_type", "action", "before", "after", "confidence", "method", "reasons", "at"
+    ):
+        latest[(row["document_id"], row["field_name"])] = row
+    return list(latest.values())
+
+
+def corrected_fields(documents=None) -> set[tuple[str, str]] | None:
+    """{(document id, field)} whose value a reviewer found wrong; None when corrections are not recorded."""
+    if correction_model() is None:
         return None
-    out = set()
-    rows = model.objects.filter(document_id__in=list(document_ids)).values_list("document_id", "field", "before", "after")
-    for document_id, name, before, after in rows:
-        if before != after:
-            out.add((str(document_id), name))
-    return out
+    return {
+        (str(row["document_id"]), row["field_name"])
+        for row in latest_decisions(documents)
+        if not was_right(row["action"], row["before"], row["after"])
+    }
 
 
-def machine_decisions(document_ids) -> dict[tuple[str, str], dict]:
-    """{(document id, field): the machine's decision} from the latest field_extracted audit event."""
-    from audit.models import AuditEvent
-
-    out: dict[tuple[str, str], dict] = {}
-    events = (
-        AuditEvent.objects.filter(kind="field_extracted", document_id__in=list(document_ids))
-        .order_by("seq")
-        .values("document_id", "field", "confidence", "evidence", "validators", "outcome", "route", "reason")
-    )
-    for event in events:  # later events overwrite earlier ones: the last extraction counts
-        out[(str(event["document_id"]), event["field"])] = event
-    return out
+def eligible(reasons) -> bool:
+    """Could a threshold have accepted it: nothing but low confidence stood in the way."""
+    return all(reason == THRESHOLD_REASON for reason in reasons or [])
 
 
-def eligible(decision: dict) -> bool:
-    """Could a threshold have accepted it: grounded and every validator passed."""
-    if not decision.get("evidence"):
-        return False
-    if any(not v.get("passed", True) for v in decision.get("validators") or []):
-        return False
-    return decision.get("reason") in ("", None, "low_confidence") or decision.get("outcome") == "accepted"
-
-
-def reviewed_fields(documents_qs=None):
-    """ExtractedField rows a person settled, with their document's type."""
-    from appliance.documents.models import ExtractedField
-
-    rows = ExtractedField.objects.filter(method=HUMAN).select_related("document__doc_type")
-    if documents_qs is not None:
-        rows = rows.filter(document__in=documents_qs)
-    return rows
-
-
-def units_from_reviews(documents_qs=None) -> list[Unit]:
-    """Calibration units from reviewed fields. Raises LookupError when corrections are not recorded."""
-    rows = list(reviewed_fields(documents_qs))
-    ids = {str(row.document_id) for row in rows}
-    corrected = corrected_fields(ids)
-    if corrected is None:
+def units_from_reviews(documents=None) -> list[Unit]:
+    """Calibration units from reviewers' decisions. Raises LookupError without the review app's model."""
+    if correction_model() is None:
         raise LookupError("review.FieldCorrection")
-    decisions = machine_decisions(ids)
     units = []
-    for row in rows:
-        decision = decisions.get((str(row.document_id), row.name))
-        if decision is None or decision.get("confidence") is None:
-            continue  # no record of what the machine decided: nothing to learn from
-        doc_type = row.document.doc_type.name if row.document.doc_type else ""
-        correct = (str(row.document_id), row.name) not in corrected
-        units.append(Unit(doc_type, row.name, float(decision["confidence"]), eligible(decision), 1, 1, int(correct)))
+    for row in latest_decisions(documents):
+        if row["confidence"] is None or not row["doc_type"]:
+            continue  # nothing known of what the model decided
+        right = was_right(row["action"], row["before"], row["after"])
+        units.append(Unit(row["doc_type"], row["field_name"], float(row["confidence"]), eligible(row["reasons"]),
+                          1, 1, int(right)))
     return units

@@ -1,5 +1,9 @@
 from django.urls import path
 
+from appliance.routing import views
+
 app_name = "routing"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

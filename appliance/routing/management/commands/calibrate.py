@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the result as JSON instead of tables.")
 
     def handle(self, *args, gold, pred, target, min_samples, dry_run, apply_to, out, **options):
+        gold, pred, apply_to, out = (Path(p) if p else None for p in (gold, pred, apply_to, out))
         if not 0 < target <= 1:
             raise CommandError("--target must be in (0, 1].")
         if bool(apply_to) != bool(out):
