@@ -1,0 +1,85 @@
+"""The stages after text extraction, run in-process on real models: what each stores and audits."""
+import pytest
+
+from appliance.documents import processing
+from appliance.documents.models import Document, Page
+from audit.models import AuditEvent
+
+INVOICE_TEXT = (
+    "Northwind Supplies B.V.\nKeizersgracht 1, 1015 CJ Amsterdam\nVAT: NL123456789B01\n\n"
+    "INVOICE\nInvoice number: INV-2024-0042\nInvoice date: 12/03/2024\n\n"
+    "Consulting services 10 h x 95.00  950.00\nSubtotal 950.00\nVAT 21% 199.50\nTotal 1,149.50 EUR\n\n"
+    "Please pay to IBAN NL91ABNA0417164300 within 30 days.\nContact: Pieter de Vries, pieter@example.nl\n"
+)
+
+
+@pytest.fixture
+def stored_document(clerk, settings, tmp_path):
+    settings.COLONY_PII_KEY_FILE = tmp_path / "pii.key"
+    from django.core.files.base import ContentFile
+
+    document = Document(team=clerk.membership.team, uploader=clerk, source="api", original_filename="inv.txt",
+                        sha256="0" * 64, size=len(INVOICE_TEXT), media_type="text/plain")
+    document.original.save("upload", ContentFile(INVOICE_TEXT.encode()), save=False)
+    document.save()
+    Page.objects.create(document=document, number=1, text=INVOICE_TEXT, method="plain")
+    document.move_to(Document.Status.TEXT_EXTRACTED)
+    return document
+
+
+@pytest.mark.django_db
+def test_stages_redact_classify_extract_and_audit(stored_document):
+    document = stored_document
+    processing.redact_pii(document)
+    page = document.pages.get()
+    assert "Pieter de Vries" not in page.redacted_text
+    assert "pieter@example.nl" not in page.redacted_text
+    assert "NL91ABNA0417164300" not in page.redacted_text
+    assert document.status == Document.Status.PII_REDACTED
+    from appliance.documents.reveal import vault_values
+
+    assert "Pieter de Vries" in vault_values(document).values()
+
+    processing.classify(document)
+    assert document.doc_type.name == "invoice"
+    assert 0 <= document.doc_type_confidence <= 1
+
+    processing.extract_and_validate(document)
+    fields = {field.name: field for field in document.fields.all()}
+    assert fields["invoice_number"].value == "INV-2024-0042"
+    assert fields["amount"].value == "1149.50"
+    assert fields["iban"].personal is True
+    for field in fields.values():
+        for span in field.evidence:
+            assert page.text[span["start"]:span["end"]], field.name  # every value points into the text
+    assert document.status in (Document.Status.DONE, Document.Status.NEEDS_REVIEW)
+
+    kinds = list(AuditEvent.objects.filter(document_id=document.id).values_list("kind", flat=True))
+    assert {"pii_redacted", "classified", "field_extracted", "document_validated"} <= set(kinds)
+    for event in AuditEvent.objects.filter(document_id=document.id):
+        serialised = str(event.details) + str(event.candidates) + str(event.evidence)
+        assert "Pieter" not in serialised and "NL91ABNA0417164300" not in serialised
+
+
+@pytest.mark.django_db
+def test_a_stage_run_twice_stores_once(stored_document):
+    processing.redact_pii(stored_document)
+    stale = Document.objects.get(pk=stored_document.pk)
+    stale.status = Document.Status.TEXT_EXTRACTED  # a redelivered message still believing the old status
+    with pytest.raises(processing.StageSuperseded):
+        processing.redact_pii(stale)
+    assert AuditEvent.objects.filter(document_id=stored_document.id, kind="pii_redacted").count() == 1
+
+
+def test_quality_control_sample_is_deterministic_and_follows_the_rate(settings):
+    import uuid
+
+    ids = [uuid.UUID(int=i * 7919) for i in range(2000)]
+    settings.COLONY_QC_SAMPLE_RATE = 0.0
+    assert not any(processing.quality_control_sample(i) for i in ids)
+    settings.COLONY_QC_SAMPLE_RATE = 1.0
+    assert all(processing.quality_control_sample(i) for i in ids)
+    settings.COLONY_QC_SAMPLE_RATE = 0.1
+    picked = [processing.quality_control_sample(i) for i in ids]
+    assert picked == [processing.quality_control_sample(i) for i in ids]
+    assert 100 < sum(picked) < 300
