@@ -7,7 +7,8 @@ around that one call:
 * connect and read timeouts (``httpx.Timeout``);
 * retries with exponential backoff and jitter on 5xx answers, timeouts and
   connection errors, never on 4xx (a 4xx is the request's fault: sending it
-  again gives the same answer);
+  again gives the same answer); a 5xx's ``Retry-After`` (seconds) lengthens the
+  wait, up to ``backoff_max``;
 * a circuit breaker: after ``failure_threshold`` consecutive failed attempts
   the endpoint is not called for ``reset_after`` seconds; then one probe is let
   through (half-open) and its outcome closes or re-opens the breaker;
@@ -345,6 +346,7 @@ class ChatClient:
                 headers = {"Accept": "application/json"}
                 if self._api_key:
                     headers["Authorization"] = f"Bearer {self._api_key}"
+                # trust_env=False: no HTTP(S)_PROXY detour; the endpoint is on the premises.
                 self._http = httpx.Client(timeout=self.timeout, headers=headers, transport=self._transport,
                                           trust_env=False, follow_redirects=False)
                 self._pid = os.getpid()
@@ -417,7 +419,7 @@ class ChatClient:
             self.breaker.before_call()
             attempt += 1
             failure: str
-            status = None
+            status = retry_after = None
             try:
                 response = client.post(self.url, json=payload)
             except httpx.TimeoutException as exc:
@@ -438,6 +440,7 @@ class ChatClient:
                     self.breaker.record_success()  # the server is up; the request is at fault
                     raise LLMRequestError(status, _error_detail(response), response.text[:2000])
                 failure = f"HTTP {status}"
+                retry_after = _retry_after(response)
             self.breaker.record_failure()
             if attempt > self.max_retries:
                 log.warning("llm %s model %s: %s; giving up after %d attempt(s)",
@@ -447,6 +450,8 @@ class ChatClient:
                     status=status, attempts=attempt,
                 )
             delay = self._backoff(attempt - 1)
+            if retry_after is not None:  # a 503 that says when to come back
+                delay = min(self.backoff_max, max(delay, retry_after))
             log.info("llm %s model %s: %s; retrying in %.2fs", self.endpoint, self.model, failure, delay)
             self.sleep(delay)
 
@@ -473,6 +478,13 @@ class ChatClient:
             tier="llm", cost_per_1k_tokens=self.cost_per_1k_tokens,
         )
         return ChatResult(text, finish, u, attempts, estimated, choice.get("logprobs"), data.get("model"))
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
 
 
 def _error_detail(response: httpx.Response) -> str:

@@ -118,8 +118,15 @@ class Decision(tuple):
     confidence = property(lambda self: self[1])
     usage = property(lambda self: self[2])
 
+    def __reduce__(self):  # picklable (e.g. into a Celery result)
+        return (_decision, (tuple(self), self.index, self.answer, self.reason))
+
     def __repr__(self):
         return f"Decision(index={self.index}, answer={self.answer!r}, confidence={self.confidence:.3f}, reason={self.reason!r})"
+
+
+def _decision(values, index, answer, reason):
+    return Decision(*values, index=index, answer=answer, reason=reason)
 
 
 # --------------------------------------------------------------------------- prompt and answer
@@ -295,8 +302,8 @@ class OpenAICompatibleTier(LargerModelTier):
         try:
             result = self.client.chat(messages, max_tokens=self.max_tokens, temperature=0.0,
                                       logprobs=5 if want_logprobs else None)
-        except LLMRequestError:
-            if not want_logprobs:
+        except LLMRequestError as exc:
+            if not want_logprobs or exc.status not in (400, 422):
                 raise
             self.logprobs = False  # this server does not take logprobs
             result = self.client.chat(messages, max_tokens=self.max_tokens, temperature=0.0)

@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 that answers like an OpenAI-compatible endpoint, from a script.
 
-Each request takes the next scripted reply (status, JSON body, delay); when the
+Each request takes the next scripted reply (status, JSON body, delay, headers); when the
 script is empty it answers ``default``. Every request is recorded (path,
 headers, parsed JSON body) so tests can check what went over the wire.
 """
@@ -35,7 +35,7 @@ class FakeOpenAIServer:
     def __init__(self):
         self.script: deque = deque()
         self.requests: list[dict] = []
-        self.default = (200, completion(), 0.0)
+        self.default = (200, completion(), 0.0, {})
         self._lock = threading.Lock()
         server = self
 
@@ -54,7 +54,7 @@ class FakeOpenAIServer:
                     body = None
                 with server._lock:
                     server.requests.append({"path": self.path, "headers": dict(self.headers), "json": body, "raw": raw})
-                    status, reply, delay = server.script.popleft() if server.script else server.default
+                    status, reply, delay, headers = server.script.popleft() if server.script else server.default
                 if delay:
                     time.sleep(delay)
                 data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
@@ -62,6 +62,8 @@ class FakeOpenAIServer:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
@@ -72,8 +74,8 @@ class FakeOpenAIServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def reply(self, status=200, body=None, delay=0.0):
-        self.script.append((status, completion() if body is None else body, delay))
+    def reply(self, status=200, body=None, delay=0.0, headers=None):
+        self.script.append((status, completion() if body is None else body, delay, headers or {}))
         return self
 
     def __enter__(self):

@@ -281,3 +281,12 @@ def test_prompt_and_answer_never_logged(server, caplog):
     assert caplog.records  # it does log (model, status, tokens, times)...
     assert secret not in caplog.text and "Answer-Text-Qwerty" not in caplog.text  # ...never the text
     assert "sk-secret-key-xyz" not in caplog.text
+
+
+
+def test_retry_after_lengthens_the_wait(server):
+    server.reply(503, {}, headers={"Retry-After": "2"}).reply(200, completion("1"))
+    sleeps = []
+    client = make_client(server.url, sleeps, max_retries=1, backoff_base=0.1, backoff_max=3.0)
+    assert client.chat(MESSAGES).attempts == 2
+    assert sleeps == [2.0]

@@ -239,3 +239,13 @@ def test_ctranslate2_tier_decides_with_a_registered_llm(llm_pool):
     assert usage.model == "smollm2-as-llm" and usage.tier == "llm" and usage.cost_per_1k_tokens == 5.0
     assert usage.prompt_tokens > 100 and usage.items == 4  # 3 candidates + "none", scored in one batch
     assert usage.relative_cost > 0
+
+
+def test_decision_pickles(server):
+    import pickle
+
+    doc, cands = invoice()
+    server.reply(200, completion("2"))
+    d = openai_tier(server).decide_field(doc, "amount", "", cands)
+    again = pickle.loads(pickle.dumps(d))
+    assert again == d and again.index == 1 and again.reason == "chosen" and again.candidate.text == "1,140.00 EUR"
