@@ -43,6 +43,9 @@ def make_review_document(tmp_path, team="default", *, filename="invoice.pdf", cr
     if media == "pdf":
         path = docgen.make_pdf(tmp_path / f"{uuid.uuid4().hex}.pdf", text.split("\f"))
         media_type = "application/pdf"
+    elif media == "image":
+        path = docgen.make_image(tmp_path / f"{uuid.uuid4().hex}.png", text, font_size=40)
+        media_type = "image/png"
     else:
         path = docgen.make_text_file(tmp_path / f"{uuid.uuid4().hex}.txt", text)
         media_type = "text/plain"
@@ -61,7 +64,8 @@ def make_review_document(tmp_path, team="default", *, filename="invoice.pdf", cr
     document.pii_vault = b"test-vault"
     document.save()
     redacted = text.replace("Jane Roe", "<PERSON_1>").replace("DE89370400440532013000", "<IBAN_CODE_1>")
-    Page.objects.create(document=document, number=1, text=text, redacted_text=redacted, method="text_layer")
+    Page.objects.create(document=document, number=1, text=text, redacted_text=redacted,
+                        method="ocr" if media == "image" else "text_layer")
     fields = [
         ("invoice_number", "INV-2024-001", 0.97, "accepted", [], False),
         ("issuer", "ACME Tools", 0.41, "needs_review", ["low_confidence"], False),

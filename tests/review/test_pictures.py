@@ -84,3 +84,13 @@ def test_a_picture_whose_personal_data_cannot_be_located_is_not_shown(reviewer, 
     assert client.get(f"/review/{document.pk}/pages/1.png").status_code == 404
     body = client.get(f"/review/{document.pk}/").content.decode()
     assert "pages/1.png" not in body and "could not be located" in body
+
+
+@pytest.mark.django_db
+def test_image_documents_are_blacked_out_from_ocr_word_boxes(reviewer, client_for, review_document):
+    document = review_document(media="image", filename="scan.png")
+    image = _png(client_for(reviewer).get(f"/review/{document.pk}/pages/1.png"))
+    assert _mean(image, _box_of(document, "Jane Roe")) < 10
+    assert _mean(image, _box_of(document, "ACME Tools")) > 100
+    body = client_for(reviewer).get(f"/review/{document.pk}/").content.decode()
+    assert 'class="evidence-box" data-field="issuer"' in body
