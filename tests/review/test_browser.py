@@ -62,6 +62,16 @@ def test_reviewer_accepts_and_corrects_with_the_keyboard(live_server, make_user,
     page.keyboard.press("k")
     assert page.locator(".field-card.current").get_attribute("data-field") == "issuer"
 
+    # Clicking a word of the redacted text takes it as the current field's value (nothing saved yet);
+    # a placeholder stands for the personal value behind it. Esc leaves the box.
+    page.click("summary:has-text('Text of page 1')")
+    page.keyboard.press("j")
+    page.click(".review-text .piece.redacted >> nth=0")
+    assert page.input_value("#value-amount") == "<PERSON_1>"
+    page.keyboard.press("Escape")
+    page.keyboard.press("k")
+    assert page.locator(".field-card.current").get_attribute("data-field") == "issuer"
+
     # a accepts the issuer; the page comes back on the next field to decide.
     with page.expect_navigation():
         page.keyboard.press("a")
