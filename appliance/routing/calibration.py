@@ -207,38 +207,130 @@ def _accepted_at(units: list[Unit], threshold: float | None) -> tuple[int, int]:
     return sum(u.accepted for u in chosen), sum(u.correct for u in chosen)
 
 
+OBJECTIVES = ("field", "overall")
+
+
+def choose_thresholds(groups, target: float, *, min_samples: int, objective: str = "field") -> dict:
+    """{(doc_type, field): threshold | NEVER | None (kept: too few samples)} for ``objective``.
+
+    ``field``: every field's own precision reaches ``target`` (the lowest such threshold).
+    ``overall``: the most values accepted while the precision over all fields together reaches
+    ``target`` (fields may trade precision: a clean field accepts more, a noisy one less).
+    """
+    chosen: dict[tuple[str, str], float | None] = {}
+    free = {}
+    for key, members in groups.items():
+        if sum(1 for u in members if u.eligible) < min_samples:
+            chosen[key] = None
+        else:
+            free[key] = sweep(members)
+    if objective == "overall":
+        chosen.update(_overall_optimum(free, target))
+    else:
+        for key, points in free.items():
+            best = choose(points, target)
+            chosen[key] = best["threshold"] if best else NEVER
+    return chosen
+
+
+def _overall_optimum(free: dict, target: float) -> dict:
+    """Lagrangian relaxation: each field independently maximises accepted - lam * (errors - (1 - target) * accepted);
+    the smallest ``lam`` whose overall precision reaches ``target`` wins (bisection)."""
+    options = {key: [(NEVER, 0, 0)] + [(p["threshold"], p["accepted"], p["correct"]) for p in points]
+               for key, points in free.items()}
+
+    def pick(lam):
+        out, accepted, correct = {}, 0, 0
+        for key, opts in options.items():
+            best = max(opts, key=lambda o: (o[1] * (1 + lam * (1 - target)) - lam * (o[1] - o[2]), -o[1]))
+            out[key] = best[0]
+            accepted += best[1]
+            correct += best[2]
+        return out, accepted, correct
+
+    def feasible(result):
+        _, accepted, correct = result
+        return accepted == 0 or correct >= target * accepted - 1e-9
+
+    low, high = 0.0, 1.0
+    result = pick(low)
+    if feasible(result):
+        return result[0]
+    while not feasible(pick(high)) and high < 1e9:
+        high *= 4
+    best = pick(high)
+    if not feasible(best):
+        return {key: NEVER for key in options}
+    for _ in range(60):
+        middle = (low + high) / 2
+        attempt = pick(middle)
+        if feasible(attempt):
+            high, best = middle, attempt
+        else:
+            low = middle
+    return _fill(options, best, target)
+
+
+def _fill(options: dict, result, target: float) -> dict:
+    """Spend the precision left over: lower single fields' thresholds while the overall target holds.
+
+    The relaxation only reaches points on each field's convex hull; this greedy pass takes the
+    largest feasible step of any field, repeatedly."""
+    chosen, accepted, correct = dict(result[0]), result[1], result[2]
+    state = {key: next(o for o in opts if o[0] == chosen[key]) for key, opts in options.items()}
+    while True:
+        move = None
+        for key, opts in options.items():
+            _, a0, c0 = state[key]
+            for option in opts:
+                _, a, c = option
+                if a <= a0:
+                    continue
+                total_a, total_c = accepted - a0 + a, correct - c0 + c
+                if total_c < target * total_a - 1e-9:
+                    continue
+                gain = (a - a0, -(a - c - (a0 - c0)))
+                if move is None or gain > move[0]:
+                    move = (gain, key, option)
+        if move is None:
+            return {key: option[0] for key, option in state.items()}
+        _, key, option = move
+        accepted += option[1] - state[key][1]
+        correct += option[2] - state[key][2]
+        state[key] = option
+
+
 def calibrate(units: list[Unit], *, target: float = DEFAULT_TARGET, min_samples: int = DEFAULT_MIN_SAMPLES,
-              current=None) -> Calibration:
+              current=None, objective: str = "field") -> Calibration:
     """Choose thresholds per (doc_type, field). ``current(doc_type, field)`` gives the threshold now in force."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}")
     current = current or (lambda doc_type, name: None)
     groups = group(units)
+    chosen = choose_thresholds(groups, target, min_samples=min_samples, objective=objective)
     results = []
     for (doc_type, name), members in sorted(groups.items()):
-        samples = sum(1 for u in members if u.eligible)
-        gold = sum(u.gold for u in members)
-        points = sweep(members)
+        threshold = chosen[(doc_type, name)]
         previous = current(doc_type, name)
-        if samples < min_samples:
-            threshold, status = None, "too_few_samples"
+        if threshold is None:
+            status = "too_few_samples"
             accepted, correct = _accepted_at(members, previous)
         else:
-            best = choose(points, target)
-            if best is None:
-                threshold, status = NEVER, "unreachable"
-                accepted = correct = 0
-            else:
-                threshold, status = best["threshold"], "calibrated"
-                accepted, correct = best["accepted"], best["correct"]
+            status = "calibrated" if threshold < NEVER else ("unreachable" if objective == "field" else "review_all")
+            accepted, correct = _accepted_at(members, threshold)
+        gold = sum(u.gold for u in members)
         results.append(
             FieldCalibration(
-                doc_type=doc_type, field=name, samples=samples, gold=gold, previous=previous, threshold=threshold,
-                status=status, automation=round(accepted / gold, 6) if gold else 0.0,
+                doc_type=doc_type, field=name, samples=sum(1 for u in members if u.eligible), gold=gold,
+                previous=previous, threshold=threshold, status=status,
+                automation=round(accepted / gold, 6) if gold else 0.0,
                 precision=round(correct / accepted, 6) if accepted else None, accepted=accepted, correct=correct,
-                curve=thin(points),
+                curve=thin(sweep(members)),
             )
         )
     overall = _overall(results)
-    curve = overall_curve(groups, min_samples=min_samples, current=current)
+    overall["objective"] = objective
+    curve = overall_curve(groups, min_samples=min_samples, current=current, objective=objective)
     return Calibration(target, min_samples, results, overall, curve)
 
 
@@ -254,23 +346,20 @@ def _overall(results: list[FieldCalibration]) -> dict:
         "precision": round(correct / accepted, 6) if accepted else None,
         "fields": len(results),
         "calibrated": sum(1 for r in results if r.status == "calibrated"),
-        "unreachable": sum(1 for r in results if r.status == "unreachable"),
+        "unreachable": sum(1 for r in results if r.status in ("unreachable", "review_all")),
         "too_few_samples": sum(1 for r in results if r.status == "too_few_samples"),
     }
 
 
-def overall_curve(groups, *, min_samples: int, current) -> list[dict]:
-    """Overall automation and precision if every field were calibrated to each of OVERALL_TARGETS."""
+def overall_curve(groups, *, min_samples: int, current, objective: str = "field") -> list[dict]:
+    """Overall automation and precision if the fields were calibrated to each of OVERALL_TARGETS."""
     points = []
     gold = sum(u.gold for members in groups.values() for u in members)
     for target in OVERALL_TARGETS:
+        chosen = choose_thresholds(groups, target, min_samples=min_samples, objective=objective)
         accepted = correct = 0
-        for (doc_type, name), members in groups.items():
-            if sum(1 for u in members if u.eligible) < min_samples:
-                threshold = current(doc_type, name)
-            else:
-                best = choose(sweep(members), target)
-                threshold = best["threshold"] if best else None
+        for key, members in groups.items():
+            threshold = chosen[key] if chosen[key] is not None else current(*key)
             a, c = _accepted_at(members, threshold)
             accepted, correct = accepted + a, correct + c
         points.append(

@@ -172,3 +172,18 @@ def test_command_calibrates_from_reviews(db, monkeypatch):
     assert run.source == "reviewed"
     assert run.thresholds == {"receipt": {"date": pytest.approx(0.55)}}
     assert DocumentType.objects.get(name="receipt").thresholds == {"date": pytest.approx(0.55)}
+
+
+def test_overall_objective_trades_precision_between_fields():
+    clean = [cal.Unit("receipt", "date", 0.5, True, 1, 1, 1) for _ in range(100)]
+    # 100 values at 0.01 .. 1.00, wrong at 0.20, 0.40, 0.60, 0.80 and 1.00.
+    noisy = [cal.Unit("receipt", "total", round(i / 100, 2), True, 1, 1, int(i % 20 != 0)) for i in range(1, 101)]
+    per_field = cal.calibrate(clean + noisy, target=0.99, min_samples=20)
+    assert per_field.thresholds == {"receipt": {"date": 0.5, "total": cal.NEVER}}
+    assert per_field.overall["automation"] == 0.5
+    overall = cal.calibrate(clean + noisy, target=0.99, min_samples=20, objective="overall")
+    # 0.81 .. 1.00 accepts 20 values with one error: 119 of 120 right overall.
+    assert overall.thresholds == {"receipt": {"date": 0.5, "total": pytest.approx(0.81)}}
+    assert overall.overall["precision"] >= 0.99
+    assert overall.overall["automation"] == pytest.approx(0.6)
+    assert overall.overall["objective"] == "overall"
