@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +16,14 @@ class RoutingReportView(APIView):
 
     permission_classes = [RoutingPermission]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", int, description="Documents received in the last N days (default 30)."),
+            OpenApiParameter("bucket", str, enum=["day", "week"], description="Period of the time series."),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["routing"],
+    )
     def get(self, request):
         days, bucket = report_params(request.query_params)
         return Response(report.routing_report(days, bucket))
@@ -24,6 +34,7 @@ class CalibrationView(APIView):
 
     permission_classes = [RoutingPermission]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["routing"])
     def get(self, request):
         runs = list(CalibrationRun.objects.order_by("-created", "-id")[:20])
         return Response({
