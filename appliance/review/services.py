@@ -146,6 +146,30 @@ def parse_value(document, fld, text):
     return text
 
 
+def check_value(document, name, value):
+    """The field's typed validators and its JSON Schema property run on a reviewer's value:
+    [{"name", "passed", "message"}], as ExtractedField.validators holds them."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from extraction.validation.validators import VALIDATORS
+
+    schema = (document.doc_type.schema if document.doc_type else {}) or {}
+    prop = schema.get("properties", {}).get(name)
+    if not prop:
+        return []
+    checks = []
+    values = value if isinstance(value, list) else [value]
+    for validator in prop.get("x-validators", ()):
+        if validator not in VALIDATORS:
+            continue
+        outcomes = [VALIDATORS[validator](item) for item in values]
+        failed = next((message for ok, message in outcomes if not ok), None)
+        checks.append({"name": validator, "passed": failed is None, "message": failed or ""})
+    errors = list(Draft202012Validator(prop, format_checker=FormatChecker()).iter_errors(value))
+    checks.append({"name": "schema", "passed": not errors, "message": errors[0].validator if errors else ""})
+    return checks
+
+
 def _locate(document, value):
     """Evidence for a value a reviewer typed: its first occurrence in the page texts, if any."""
     needle = display_value(value).strip().lower()
@@ -195,12 +219,13 @@ def correct(document, fld, user, text):
     _decide(document, fld, user, FieldCorrection.Action.CORRECTED, after)
     if after != fld.value:
         fld.evidence = _locate(document, after)
+    fld.validators = check_value(document, fld.name, after)
     fld.value = after
     fld.raw = after
     fld.method = "human"
     fld.confidence = 1.0
     fld.status = ExtractedField.Status.ACCEPTED
-    fld.save(update_fields=["value", "raw", "method", "confidence", "status", "evidence"])
+    fld.save(update_fields=["value", "raw", "method", "confidence", "status", "evidence", "validators"])
     return _settle(document, user)
 
 

@@ -226,6 +226,11 @@ def field_action(request, pk, field_id):
     except services.ReviewError as error:
         messages.error(request, f"{fld.name}: {error.message}")
         return _back(document, fld.name)
+    if action == "correct":
+        failed = [check["name"] for check in fld.validators if not check.get("passed")]
+        if failed:
+            messages.warning(request, f"{fld.name} saved, but it fails these checks: {', '.join(failed)}. "
+                                      "Correct it again if that was a typo.")
     done = _after_settled(request, document, finished)
     if done:
         return done

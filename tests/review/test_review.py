@@ -220,3 +220,19 @@ def test_text_documents_show_their_redacted_text_without_a_picture(reviewer, cli
     assert "pages/1.png" not in body
     assert "&lt;PERSON_1&gt;" in body and "Jane Roe" not in body
     assert client_for(reviewer).get(f"/review/{document.pk}/pages/1.png").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_correction_is_checked_by_the_fields_validators(reviewer, client_for, review_document):
+    document = review_document()
+    client = client_for(reviewer)
+    response = _post(client, document, "amount", "correct", "12,5")
+    amount = _field(document, "amount")
+    assert amount.value == "12,5" and amount.status == "accepted"
+    failed = {check["name"] for check in amount.validators if not check["passed"]}
+    assert "schema" in failed and "amount" in failed
+    assert "fails these checks" in client.get(response["Location"]).content.decode()
+
+    _post(client, document, "amount", "correct", "12.50")  # a second go, while the issuer still waits
+    assert all(check["passed"] for check in _field(document, "amount").validators)
+    assert FieldCorrection.objects.filter(field_name="amount").count() == 2
