@@ -57,6 +57,10 @@ def next_document(user, after=None):
 
 
 def take_lock(document, user):
+    """Inside an action's transaction: the document must still wait for review, and be ours to decide."""
+    current = Document.objects.select_for_update().filter(pk=document.pk).values_list("status", flat=True).first()
+    if current is not None:
+        document.status = current
     if document.status != Document.Status.NEEDS_REVIEW:
         raise ReviewError("This document is not waiting for review.", code="not_waiting")
     lock, ok = ReviewLock.acquire(document, user)
