@@ -73,7 +73,9 @@ class FieldCorrection(models.Model):
     (``after`` is None). ``confidence``, ``method`` and ``doc_type`` are the model's decision as
     it stood, kept here because re-extraction replaces the ExtractedField row (``field`` then
     becomes null; ``field_name`` stays). Use ``FieldCorrection.objects.corrections()`` for the
-    rows where the model was wrong.
+    rows where the model was wrong. When a reviewer decides a field again, the new row still
+    holds the model's first decision (before, confidence, method, reasons), so the latest row
+    per field is the one to read.
     """
 
     class Action(models.TextChoices):

@@ -190,11 +190,20 @@ def _locate(document, value):
 
 def _decide(document, fld, user, action, after):
     before = fld.value
-    FieldCorrection.objects.create(
-        document=document, field=fld, field_name=fld.name, doc_type=document.doc_type.name if document.doc_type else "",
-        action=action, before=before, after=after, confidence=fld.confidence, method=fld.method,
-        reasons=list(fld.reasons or []), reviewer=user,
-    )
+    # The row compares the model's decision with the reviewer's: when a reviewer decides a field
+    # again, the model's side comes from the first decision, not from the reviewer's earlier value.
+    first = FieldCorrection.objects.filter(field=fld).order_by("at", "id").first()
+    if first is not None:
+        model = {"before": first.before, "confidence": first.confidence, "method": first.method,
+                 "reasons": list(first.reasons or []), "doc_type": first.doc_type}
+    else:
+        model = {"before": before, "confidence": fld.confidence, "method": fld.method,
+                 "reasons": list(fld.reasons or []), "doc_type": document.doc_type.name if document.doc_type else ""}
+    labelled = action
+    if action == FieldCorrection.Action.ACCEPTED and after != model["before"]:
+        labelled = FieldCorrection.Action.CORRECTED  # accepting a reviewer's own earlier correction
+    FieldCorrection.objects.create(document=document, field=fld, field_name=fld.name, action=labelled, after=after,
+                                   reviewer=user, **model)
     record(f"review_{action}", document=document, actor=user, field=fld.name,
            details={"before": before, "after": after}, outcome=action)
 

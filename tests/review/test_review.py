@@ -235,4 +235,10 @@ def test_a_correction_is_checked_by_the_fields_validators(reviewer, client_for, 
 
     _post(client, document, "amount", "correct", "12.50")  # a second go, while the issuer still waits
     assert all(check["passed"] for check in _field(document, "amount").validators)
-    assert FieldCorrection.objects.filter(field_name="amount").count() == 2
+    first, second = FieldCorrection.objects.filter(field_name="amount")
+    # The second decision still compares with the model's value, not with the reviewer's first try.
+    assert (second.before, second.after, second.confidence, second.method, second.reasons) == (
+        "119.00", "12.50", 0.52, "generator", ["validation_failed"])
+    _post(client, document, "amount", "accept")  # accepting the reviewer's own value: the model was wrong
+    assert FieldCorrection.objects.filter(field_name="amount").last().action == "corrected"
+    assert AuditEvent.objects.filter(kind="review_accepted", field="amount").exists()
