@@ -127,3 +127,17 @@ def test_conversion_records_runtime_facts(tiny):
     assert manifest["runtime"]["architecture"]["model_type"] == "gemma3_text"
     assert manifest["source"]["files"]  # sha256 of the checkpoint's safetensors
     assert not build.check_outputs(pool.get("qwen3-int8", "generator").path, hashes=True)
+
+
+def test_build_models_convert_command(tiny, tmp_path):
+    from django.core.management import call_command
+
+    pool, models = tiny
+    call_command(
+        "build_models", "--convert", str(models["qwen2.5"]), "--name", "my-qwen", "--models-dir", str(tmp_path)
+    )
+    manifest = build.read_manifest(tmp_path / "my-qwen")
+    assert manifest["name"] == "my-qwen" and manifest["quantization"] == "int8"
+    assert not build.check_outputs(tmp_path / "my-qwen", manifest, hashes=True)
+    spec = _spec("my-qwen", tmp_path / "my-qwen", "int8")
+    assert ModelPool(Registry([spec]), tmp_path).generate(["hi"], max_tokens=3).completions[0].output_tokens <= 3

@@ -159,3 +159,18 @@ def test_warm_up_loads_every_model(built_models, models_dir, monkeypatch):
     assert set(status) == {"minilm-l6", "smollm2-135m"}
     assert all(s.startswith("loaded") for s in status.values())
     assert sorted(runtime.get_pool().loaded()) == ["minilm-l6", "smollm2-135m"]
+
+
+def test_logs_never_carry_prompt_or_document_text(built_models, models_dir, caplog):
+    import logging
+
+    from extraction.slm.registry import load_registry
+
+    marker = "ZEBRA-SECRET-4711"
+    caplog.set_level(logging.DEBUG, logger="extraction.slm")
+    pool = ModelPool(load_registry(None), models_dir)
+    pool.embed([f"{marker} {INVOICE_A}"])
+    pool.generate([f"{marker} say hi"], max_tokens=4, stop=["\n"])
+    pool.score(f"{marker} {INVOICE_B}", [marker, "216.00 GBP"])
+    assert caplog.records  # the calls were logged (model, counts, times) ...
+    assert not any(marker in r.getMessage() for r in caplog.records)  # ... without their text
