@@ -423,7 +423,7 @@ _DESCRIPTOR = re.compile(
     r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:corporation|company|limited|partnership|individual|bank|association|"
     r"entity|resident|national|banking|business|trust|statutory|public|private|société|open|closed|joint|delaware|"
     r"nevada|new|[A-Z][a-z]+)\b|\b(?:whose|with\s+(?:its|a|offices)|having|located|organized|existing|"
-    r"incorporated|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
+    r"incorporated|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual|with\s+(?:an?\s+|its\s+)?(?:principal|offices?|registered|head|place|address)|c/o)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
 )
 _PERSON_RE = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-zA-Z'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'’\-]+)){1,3}"
@@ -440,7 +440,22 @@ def _clean_name(raw: str) -> str:
     for _ in range(3):
         name = _TITLES.sub("", name).strip(" ,;:-–—\u201c\u201d\"")
     name = re.sub(r"(?:,?\s+(?:and|&|or))+$", "", name, flags=re.I).strip(" ,;:")
+    name = _ROLE_TAIL.sub("", name).strip(" ,;:")
+    name = _ROLE_HEAD.sub("", name).strip(" ,;:")
+    name = re.sub(rf"(\b{_SUFFIX})(?:,?\s+\1)+$", r"\1", name)
     return name
+
+
+# Words that label a signature block or a role, glued to a name by the text layer.
+_ROLE_TAIL = re.compile(
+    r"(?:[\s,]+(?:(?:the\s+)?(?:executive|employee|participant|consultant|recipient|"
+    r"discloser|disclosing\s+party|receiving\s+party|signature|by|name|title|date)|"
+    r"(?:accepted|acknowledged|agreed|confirmed)(?:,?\s+(?:and|&)\s+(?:accepted|acknowledged|agreed|confirmed))?"
+    r"(?:\s+(?:to|by))?(?:\s+(?:as\s+of|this)\b.*)?))+\s*:?$",
+    re.I)
+_ROLE_HEAD = re.compile(
+    r"^(?:(?:the\s+)?(?:board\s+of\s+)?directors\s+of|gentlemen|ladies\s+and\s+gentlemen|dear\s+sirs?|"
+    r"to|attn\.?|attention|re|from)\s*[:,]?\s+(?=[A-Z])", re.I)
 
 
 def kleister_name(name: str) -> str:
@@ -469,6 +484,25 @@ def kleister_name(name: str) -> str:
     return s
 
 
+_ROLE_WORDS = (
+    r"employee|employer|executive|buyer|seller|purchaser|vendor|supplier|distributor|customer|client|consultant|"
+    r"contractor|recipient|discloser|disclosing|receiving|affiliates?|subsidiaries|participant|director|officer|"
+    r"shareholder|stockholder|investor|licensor|licensee|bidder|counterparty|first|second|third|other|each|either|"
+    r"both|all|such|said|party|parties|company|corporation|entity|logo|witness|undersigned|you|us|we|i|me"
+)
+_NOT_A_NAME = re.compile(
+    r"^(?:whereas|now|therefore|recitals?|witnesseth|provided|notwithstanding|dear|gentlemen|ladies|re|to)\b"  # recitals, salutations
+    rf"|^(?:[A-Z][.)]|[ivxIVX]{{1,4}}[.)])\s+(?:the\s+)?(?:{_ROLE_WORDS})\b"  # list enumerators: "B. The Company"
+    r"|^\d{1,2}(?:\.\d{1,2})*[.)]?\s"  # "1.1 Company"
+    r"|^(?-i:(?:An?|an?|its|their|our|your|this|that|any|each)\s+(?:[\w\-]+\s+){0,3}(?i:corporation|company|entity|partnership|bank|association))$"
+    rf"|^(?:(?:the|a|an|and|&|{_ROLE_WORDS})[\s.,]*)+$"  # nothing but role words
+    r"|^[A-Z]{1,3}-?\d+$"  # page / exhibit codes "A-4"
+    r"|\b(?:and|&)\s+(?:the\s+(?:company|employee|executive)|employee|executive)$"
+    rf"|^(?:{'|'.join(re.escape(x) for x in US_STATES)})\s+(?:corporation|company|limited\s+liability\s+company|partnership)$",
+    re.I,
+)
+
+
 def _looks_like_party(name: str) -> bool:
     if not name or len(name) < 2 or len(name) > 90 or _NAME_NOISE.match(name):
         return False
@@ -477,6 +511,8 @@ def _looks_like_party(name: str) -> bool:
     if re.search(r"_{2,}|\[|\]", name):
         return False
     if re.search(r"\b(?:Exhibit|Schedule|Agreement|Section|Page)\b|^(?:The\s+)?(?:Company|Parties|Party)\b", name, re.I):
+        return False
+    if _NOT_A_NAME.search(name):
         return False
     if _SUFFIX_END.search(name):
         return True
