@@ -13,7 +13,9 @@ app.autodiscover_tasks()
 
 @worker_process_init.connect
 def load_models_once(**kwargs):
-    """Each worker process loads the local models once, at start, not per task."""
+    """Each worker process loads the local models and the PII analyzer once, at start, not per task."""
     from appliance.documents import processing
+    from extraction.pii import get_analyzer
 
     processing.runtime()
+    get_analyzer()
