@@ -551,7 +551,11 @@ def _invoice_number(doc: DocText, lines: list[_Line]) -> FieldResult | None:
                 s = m.end() + lead.end() + tok.start()
                 raw = text[s: s + len(tok.group().rstrip(".-/ "))]
                 same_line = s < line_end
-                after_cand = (value.lstrip("#").strip(), base if same_line else base * 0.9, "label before value", s, s + len(raw), raw)
+                # on the next line: as sure when the label stands alone on its line and the value alone on the next
+                alone = (re.fullmatch(r"[\s:#.]*", text[m.end(): line_end]) is not None
+                         and re.fullmatch(r"\s*", rest[tok.end():].split("\n", 1)[0]) is not None)
+                after_cand = (value.lstrip("#").strip(), base if same_line or (alone and not bare) else base * 0.9,
+                              "label before value", s, s + len(raw), raw)
                 if same_line:
                     cands.append(after_cand)
                     continue
@@ -561,7 +565,9 @@ def _invoice_number(doc: DocText, lines: list[_Line]) -> FieldResult | None:
         value = _number_ok(tail.group(1)) if tail and not bare else None
         if value and not re.search(r"[A-Za-z]{4,}", value):
             s = line_start + tail.start(1)
-            cands.append((value, base * 0.95, "label after value", s, s + len(tail.group(1)), tail.group(1)))
+            # a label that ends its line right after the value ("993548900Factuurnummer:") is the swapped column
+            ends_line = re.fullmatch(r"[\s:#.]*", text[m.end(): line_end]) is not None
+            cands.append((value, base if ends_line else base * 0.9, "label after value", s, s + len(tail.group(1)), tail.group(1)))
         elif after_cand:
             cands.append(after_cand)
     if not cands:
