@@ -15,6 +15,7 @@ target; a field with fewer labelled samples than ``min_samples`` keeps its thres
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from appliance.routing.compare import empty, match_list, same
 
 DEFAULT_TARGET = 0.99
 DEFAULT_MIN_SAMPLES = 20
+DEFAULT_Z = 0.0
 # A threshold no confidence reaches: every value of the field goes to a person.
 NEVER = 1.01
 # Reasons decide() gives that a threshold changes; every other reason blocks acceptance.
@@ -178,9 +180,26 @@ def sweep(units: list[Unit]) -> list[dict]:
     return points
 
 
-def choose(points: list[dict], target: float) -> dict | None:
-    """The point with the lowest threshold whose precision reaches ``target``."""
-    reaching = [p for p in points if p["precision"] is not None and p["precision"] >= target - 1e-12]
+def lower_bound(correct: int, accepted: int, z: float = 0.0) -> float:
+    """Wilson score lower bound of a precision, ``z`` standard deviations down (0: the observed precision)."""
+    if accepted <= 0:
+        return 0.0
+    p = correct / accepted
+    if z <= 0:
+        return p
+    z2 = z * z
+    centre = p + z2 / (2 * accepted)
+    spread = z * math.sqrt(p * (1 - p) / accepted + z2 / (4 * accepted * accepted))
+    return (centre - spread) / (1 + z2 / accepted)
+
+
+def reaches(correct: int, accepted: int, target: float, z: float = 0.0) -> bool:
+    return accepted > 0 and lower_bound(correct, accepted, z) >= target - 1e-12
+
+
+def choose(points: list[dict], target: float, z: float = 0.0) -> dict | None:
+    """The point with the lowest threshold whose precision (its lower bound, with ``z``) reaches ``target``."""
+    reaching = [p for p in points if reaches(p["correct"], p["accepted"], target, z)]
     return min(reaching, key=lambda p: p["threshold"]) if reaching else None
 
 
@@ -210,12 +229,14 @@ def _accepted_at(units: list[Unit], threshold: float | None) -> tuple[int, int]:
 OBJECTIVES = ("field", "overall")
 
 
-def choose_thresholds(groups, target: float, *, min_samples: int, objective: str = "field") -> dict:
+def choose_thresholds(groups, target: float, *, min_samples: int, objective: str = "field", z: float = 0.0) -> dict:
     """{(doc_type, field): threshold | NEVER | None (kept: too few samples)} for ``objective``.
 
     ``field``: every field's own precision reaches ``target`` (the lowest such threshold).
     ``overall``: the most values accepted while the precision over all fields together reaches
     ``target`` (fields may trade precision: a clean field accepts more, a noisy one less).
+    ``z`` > 0 asks the Wilson lower bound of the precision to reach the target, not the observed
+    precision: fewer values accepted, less over-fitting to the labelled set.
     """
     chosen: dict[tuple[str, str], float | None] = {}
     free = {}
@@ -225,15 +246,15 @@ def choose_thresholds(groups, target: float, *, min_samples: int, objective: str
         else:
             free[key] = sweep(members)
     if objective == "overall":
-        chosen.update(_overall_optimum(free, target))
+        chosen.update(_overall_optimum(free, target, z))
     else:
         for key, points in free.items():
-            best = choose(points, target)
+            best = choose(points, target, z)
             chosen[key] = best["threshold"] if best else NEVER
     return chosen
 
 
-def _overall_optimum(free: dict, target: float) -> dict:
+def _overall_optimum(free: dict, target: float, z: float = 0.0) -> dict:
     """Lagrangian relaxation: each field independently maximises accepted - lam * (errors - (1 - target) * accepted);
     the smallest ``lam`` whose overall precision reaches ``target`` wins (bisection)."""
     options = {key: [(NEVER, 0, 0)] + [(p["threshold"], p["accepted"], p["correct"]) for p in points]
@@ -250,7 +271,7 @@ def _overall_optimum(free: dict, target: float) -> dict:
 
     def feasible(result):
         _, accepted, correct = result
-        return accepted == 0 or correct >= target * accepted - 1e-9
+        return accepted == 0 or reaches(correct, accepted, target, z)
 
     low, high = 0.0, 1.0
     result = pick(low)
@@ -268,10 +289,10 @@ def _overall_optimum(free: dict, target: float) -> dict:
             high, best = middle, attempt
         else:
             low = middle
-    return _fill(options, best, target)
+    return _fill(options, best, target, z)
 
 
-def _fill(options: dict, result, target: float) -> dict:
+def _fill(options: dict, result, target: float, z: float = 0.0) -> dict:
     """Spend the precision left over: lower single fields' thresholds while the overall target holds.
 
     The relaxation only reaches points on each field's convex hull; this greedy pass takes the
@@ -287,7 +308,7 @@ def _fill(options: dict, result, target: float) -> dict:
                 if a <= a0:
                     continue
                 total_a, total_c = accepted - a0 + a, correct - c0 + c
-                if total_c < target * total_a - 1e-9:
+                if not reaches(total_c, total_a, target, z):
                     continue
                 gain = (a - a0, -(a - c - (a0 - c0)))
                 if move is None or gain > move[0]:
@@ -301,13 +322,13 @@ def _fill(options: dict, result, target: float) -> dict:
 
 
 def calibrate(units: list[Unit], *, target: float = DEFAULT_TARGET, min_samples: int = DEFAULT_MIN_SAMPLES,
-              current=None, objective: str = "field") -> Calibration:
+              current=None, objective: str = "field", z: float = 0.0) -> Calibration:
     """Choose thresholds per (doc_type, field). ``current(doc_type, field)`` gives the threshold now in force."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}")
     current = current or (lambda doc_type, name: None)
     groups = group(units)
-    chosen = choose_thresholds(groups, target, min_samples=min_samples, objective=objective)
+    chosen = choose_thresholds(groups, target, min_samples=min_samples, objective=objective, z=z)
     results = []
     for (doc_type, name), members in sorted(groups.items()):
         threshold = chosen[(doc_type, name)]
@@ -330,7 +351,8 @@ def calibrate(units: list[Unit], *, target: float = DEFAULT_TARGET, min_samples:
         )
     overall = _overall(results)
     overall["objective"] = objective
-    curve = overall_curve(groups, min_samples=min_samples, current=current, objective=objective)
+    overall["z"] = z
+    curve = overall_curve(groups, min_samples=min_samples, current=current, objective=objective, z=z)
     return Calibration(target, min_samples, results, overall, curve)
 
 
@@ -351,12 +373,12 @@ def _overall(results: list[FieldCalibration]) -> dict:
     }
 
 
-def overall_curve(groups, *, min_samples: int, current, objective: str = "field") -> list[dict]:
+def overall_curve(groups, *, min_samples: int, current, objective: str = "field", z: float = 0.0) -> list[dict]:
     """Overall automation and precision if the fields were calibrated to each of OVERALL_TARGETS."""
     points = []
     gold = sum(u.gold for members in groups.values() for u in members)
     for target in OVERALL_TARGETS:
-        chosen = choose_thresholds(groups, target, min_samples=min_samples, objective=objective)
+        chosen = choose_thresholds(groups, target, min_samples=min_samples, objective=objective, z=z)
         accepted = correct = 0
         for key, members in groups.items():
             threshold = chosen[key] if chosen[key] is not None else current(*key)

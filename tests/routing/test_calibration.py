@@ -187,3 +187,13 @@ def test_overall_objective_trades_precision_between_fields():
     assert overall.overall["precision"] >= 0.99
     assert overall.overall["automation"] == pytest.approx(0.6)
     assert overall.overall["objective"] == "overall"
+
+
+def test_lower_bound_asks_for_more_evidence():
+    assert cal.lower_bound(99, 100) == pytest.approx(0.99)
+    assert cal.lower_bound(100, 100, z=1.0) == pytest.approx(100 / 101)
+    # 50 clean values at 0.51 .. 1.00 and 150 at 0.01 .. 0.50 with one error at 0.50: the observed
+    # precision accepts down to 0.01; the lower bound (z=1) stops where the clean run ends.
+    units = [cal.Unit("receipt", "total", round(i / 200, 3), True, 1, 1, int(i != 100)) for i in range(1, 201)]
+    assert cal.calibrate(units, target=0.99).thresholds["receipt"]["total"] == pytest.approx(0.005)
+    assert cal.calibrate(units, target=0.99, z=1.0).thresholds["receipt"]["total"] == pytest.approx(0.505)

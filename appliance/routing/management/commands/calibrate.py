@@ -24,12 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--objective", choices=cal.OBJECTIVES, default="field",
                             help="field: every field reaches --target (default); overall: the most values accepted "
                                  "while all fields together reach --target.")
+        parser.add_argument("--z", type=float, default=cal.DEFAULT_Z,
+                            help="Ask the Wilson lower bound of precision, z standard deviations down, to reach the "
+                                 "target (0: the observed precision). Guards against thresholds that only fit the "
+                                 f"labelled set; default {cal.DEFAULT_Z}.")
         parser.add_argument("--dry-run", action="store_true", help="Store nothing and write no thresholds.")
         parser.add_argument("--apply-to", type=Path, help="A prediction file to decide again with the new thresholds.")
         parser.add_argument("--out", type=Path, help="Where --apply-to writes the re-decided predictions.")
         parser.add_argument("--json", action="store_true", help="Print the result as JSON instead of tables.")
 
-    def handle(self, *args, gold, pred, target, min_samples, dry_run, apply_to, out, objective="field", **options):
+    def handle(self, *args, gold, pred, target, min_samples, dry_run, apply_to, out, objective="field", z=None, **options):
+        z = cal.DEFAULT_Z if z is None else z
         gold, pred, apply_to, out = (Path(p) if p else None for p in (gold, pred, apply_to, out))
         if not 0 < target <= 1:
             raise CommandError("--target must be in (0, 1].")
@@ -58,7 +63,7 @@ class Command(BaseCommand):
         if not units:
             raise CommandError("No labelled values to calibrate on.")
 
-        result = cal.calibrate(units, target=target, min_samples=min_samples, current=current, objective=objective)
+        result = cal.calibrate(units, target=target, min_samples=min_samples, current=current, objective=objective, z=z)
         if options["json"]:
             self.stdout.write(json.dumps({"overall": result.overall, "thresholds": result.thresholds,
                                           "fields": result.fields_json(), "curve": result.overall_curve}, indent=2))
@@ -89,7 +94,9 @@ class Command(BaseCommand):
     def print_tables(self, result):
         write = self.stdout.write
         scope = "over all fields together" if result.overall.get("objective") == "overall" else "per field"
-        write(f"Target auto-precision {result.target:.3f} {scope}; fields need {result.min_samples} labelled samples.")
+        bound = f" (Wilson lower bound, z={result.overall.get('z')})" if result.overall.get("z") else ""
+        write(f"Target auto-precision {result.target:.3f}{bound} {scope}; fields need {result.min_samples} "
+              "labelled samples.")
         header = f"{'field':<32}{'samples':>8}{'gold':>6}{'before':>8}{'after':>8}{'autom.':>8}{'precis.':>9}  status"
         write(header)
         write("-" * len(header))
