@@ -158,6 +158,10 @@ def validate_spec(spec: ModelSpec) -> ModelSpec:
     where = f"model {spec.name!r}"
     if not spec.name or not isinstance(spec.name, str):
         raise RegistryError("every model needs a non-empty name")
+    if isinstance(spec.cost_per_1k_tokens, bool) or not isinstance(spec.cost_per_1k_tokens, (int, float)):
+        raise RegistryError(f"{where}: cost_per_1k_tokens must be a number")
+    if not isinstance(spec.path, (str, os.PathLike)):
+        raise RegistryError(f"{where}: path must be a string")
     checks = [
         (spec.kind in KINDS, f"kind must be one of {KINDS}"),
         (spec.tier in TIERS, f"tier must be one of {TIERS}"),
