@@ -648,18 +648,76 @@ def _signature_parties(doc: DocText) -> list[tuple[str, int, int, str]]:
                 if found:
                     out.append((raw, found[0], found[1], "entity"))
             break
-    for sm in re.finditer(r"/s/\s*(?P<name>[A-Z][A-Za-z.'’\-]+(?:[ \t]+[A-Z][A-Za-z.'’\-]*){1,3})", text):
-        before = text[max(0, sm.start() - 12):sm.start()]
-        if re.search(r"\bBy\b", before, re.I):
+    for sm in re.finditer(r"/s/[\s\u00a0]*(?P<name>[A-Z][A-Za-z.'’\-]+(?:[ \t\u00a0]+[A-Z][A-Za-z.'’\-]*){1,3})", text):
+        raw = _clean_name(sm.group("name").replace("\u00a0", " "))
+        raw = re.sub(r"(?:\s+(?:Name|Title|Date|By|Print|Printed|Signature|Its))+$", "", raw)
+        if not _PERSON_RE.match(raw):
             continue
-        raw = _clean_name(sm.group("name"))
-        raw = re.sub(r"\s+(?:Name|Title|Date|By)$", "", raw)
-        if _PERSON_RE.match(raw):
-            out.append((raw, sm.start("name"), sm.start("name") + len(raw), "person"))
+        found = _locate(text, raw, sm.start("name"))
+        if not found:
+            continue
+        score, why = _signer_role(text, sm.start(), found[1])
+        if score >= 0.75:
+            out.append((raw, found[0], found[1], "person"))
+        elif score >= 0.4:
+            out.append((raw, found[0], found[1], f"signer?{score}"))  # the rules are unsure: ask the SLM
+        else:
+            out.append((raw, found[0], found[1], "officer"))
     return out
 
 
-def _party_result(doc: DocText) -> FieldResult | None:
+_OFFICER_TITLE = re.compile(
+    r"\b(?:(?:Title|Its)\s*:|Chief|Officer|President|Vice|Director\b(?!s)|Secretary|Treasurer|Chair(?:man|woman|person)?|"
+    r"Counsel|CEO|CFO|COO|EVP|SVP|Manager|Managing|Partner|Member|Principal|Trustee|Authori[sz]ed|Attorney[- ]in[- ]fact|"
+    r"General\s+Partner|Head\s+of|Controller)\b")
+_SELF_CAPTION = re.compile(
+    r"\b(?:accepted|agreed|acknowledged|confirmed|intending\s+to\s+be\s+legally\s+bound|employee|executive|"
+    r"consultant|director|individual(?:ly)?|in\s+(?:his|her)\s+individual\s+capacity|signature|printed\s+name|"
+    r"print\s+name|the\s+undersigned)\b", re.I)
+_SENDER = re.compile(r"\b(?:sincerely|very\s+truly\s+yours|yours\s+(?:truly|sincerely|faithfully)|best\s+regards|regards)\b[\s,]*$", re.I)
+
+
+def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
+    """Whether the person who signs '/s/ Name' at ``start`` is a party, or an officer signing for an entity.
+
+    Returns (score, cue): the score is the rule's belief that the signer is a party in their own right.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    col = len(text[line_start:start].replace("\t", "    "))
+    before = text[max(0, start - 160):start]
+    # the signer's own column in the next lines: name, title, "Its:"
+    below = []
+    pos = text.find("\n", end)
+    rest_of_line = text[end:pos if pos >= 0 else len(text)]
+    below.append(re.split(r"(?:[ \t\u00a0]{3,}|/s/)", rest_of_line)[0])
+    for _ in range(3):
+        if pos < 0:
+            break
+        nxt = text.find("\n", pos + 1)
+        line = text[pos + 1:nxt if nxt >= 0 else len(text)]
+        pos = nxt
+        piece = line[max(0, col - 3):] if len(line) > col + 3 and col > 8 else line
+        below.append(re.split(r"[ \t\u00a0]{3,}", piece.strip(" \t\u00a0"))[0])
+    below_text = "\n".join(below)
+    if _SENDER.search(before[-60:]):
+        return 0.25, "letter signed by its sender"
+    if re.search(r"\bBy\s*:?[\s\u00a0_]*$", before[-20:], re.I):
+        if _OFFICER_TITLE.search(below_text):
+            return 0.1, "signs 'By:' with a title"
+        lines_above = [l.strip() for l in before.split("\n")[-4:-1] if l.strip()]
+        if any(re.search(rf"(?:^|[\s,]){_SUFFIX_I}$", l) or _ALLCAPS_NAME.match(l) for l in lines_above):
+            return 0.2, "signs 'By:' under an entity"
+        return 0.45, "self? signs 'By:' without a title"
+    if _OFFICER_TITLE.search(below_text):
+        return 0.2, "title under the signature"
+    if _SELF_CAPTION.search(before[-100:]) or _SELF_CAPTION.search(below_text):
+        return 0.9, "self: signs as an individual"
+    return 0.7, "signs without a title"
+
+    return out
+
+
+def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
     names, score, cue = _preamble_parties(doc)
     if len(names) < 1:
         names = _header_parties(doc)
@@ -667,6 +725,20 @@ def _party_result(doc: DocText) -> FieldResult | None:
     sig = _signature_parties(doc)
     sig_entities = [(n, s, e) for n, s, e, kind in sig if kind == "entity"]
     sig_people = [(n, s, e) for n, s, e, kind in sig if kind == "person"]
+    unsure = [(n, s, e, float(kind[7:])) for n, s, e, kind in sig if kind.startswith("signer?")]
+    method = "rule"
+    if unsure and len(names) < 2:
+        # Rules cannot tell a person signing for themselves from an officer signing for a company:
+        # the SLM reads the signature block around each one (redacted) and says which.
+        votes = _slm_yes(runtime, [_prompt(_marked(doc, s, e, 260, 160), _ASK_SIGNER) for _, s, e, _ in unsure])
+        for (n, s, e, rule), p_yes in zip(unsure, votes or [None] * len(unsure)):
+            if p_yes is None:  # no model: the rule's belief alone
+                if rule >= 0.5:
+                    sig_people.append((n, s, e))
+                continue
+            method = "slm"
+            if rule + _SLM_WEIGHT * (p_yes - 0.5) >= 0.5:
+                sig_people.append((n, s, e))
     sig_keys = {_value_key(kleister_name(n)) for n, _, _ in sig_entities + sig_people}
 
     def known(raw, pool):
@@ -724,8 +796,10 @@ def _party_result(doc: DocText) -> FieldResult | None:
             confidence = min(0.98, confidence + 0.06)
         elif confirmed:
             confidence = min(0.98, confidence + 0.03)
+    if method == "slm":
+        confidence = min(confidence, 0.6)
     result = FieldResult(
-        name="party", value=values, raw=raws, evidence=spans, confidence=round(confidence, 4), method="rule",
+        name="party", value=values, raw=raws, evidence=spans, confidence=round(confidence, 4), method=method,
         candidates=[{"value": v, "score": round(score, 3)} for v in values],
     )
     result.validators.append(ValidatorResult("grounded_each", all(spans) and len(spans) == len(values), cue))
@@ -735,33 +809,101 @@ def _party_result(doc: DocText) -> FieldResult | None:
 # --------------------------------------------------------------------------- entry point
 
 
-def _single(name: str, top: Candidate, confidence: float, shown: list[dict], doc: DocText) -> FieldResult:
+def _single(name: str, top: Candidate, confidence: float, shown: list[dict], doc: DocText,
+            method: str = "rule") -> FieldResult:
     result = FieldResult(
         name=name, value=top.value, raw=top.text, evidence=[top.span], confidence=round(confidence, 4),
-        method="rule", candidates=shown,
+        method=method, candidates=shown,
     )
     result.validators.append(ValidatorResult("grounded", doc.quote(top.span).strip() != "", top.cue))
     return result
 
 
+# --------------------------------------------------------------------------- the SLM where rules are unsure
+
+_SLM_WEIGHT = 0.4  # how far the model's yes/no can move a rule score (both in [0, 1])
+_ASK_DATE = "Is the date marked [[ ]] the date this agreement is made, dated or takes effect?"
+_ASK_TERM = "Is the period marked [[ ]] how long this agreement itself stays in force (its term)?"
+_ASK_SIGNER = ("In this signature block, does the person marked [[ ]] sign for themselves, as a party to the "
+               "agreement, rather than as an officer on behalf of a company?")
+
+
+def _marked(doc: DocText, start: int, end: int, before: int = 240, after: int = 120) -> str:
+    """The candidate in its redacted context, ``...before [[candidate]] after...``: from safe_window only."""
+    text = doc.safe_window(start - before, start) + "[[" + doc.safe_window(start, end) + "]]" + doc.safe_window(end, end + after)
+    return " ".join(text.split())
+
+
+def _prompt(context: str, question: str) -> str:
+    return f"Text: ...{context}...\n\nQuestion: {question} Answer Yes or No."
+
+
+def _slm_yes(runtime, prompts: list[str]) -> list[float] | None:
+    """P(Yes) for each prompt from the model's log-likelihoods of 'Yes' and 'No' (one batched call);
+    None without a runtime or when the model is unavailable (the rules decide)."""
+    if runtime is None or not prompts:
+        return None
+    from extraction.slm.errors import SLMError
+
+    try:
+        results = runtime.score_batch([(p, ["Yes", "No"]) for p in prompts])
+    except SLMError:
+        return None
+    return [r.probabilities()[0] for r in results]
+
+
+def _slm_choose(doc: DocText, cands: list[Candidate], question: str, runtime, top, conf, shown):
+    """When two values compete with close rule scores, let the SLM vote on each (a short redacted window
+    around the best mention of each value); the choice is rule score + weighted vote."""
+    if top is None or runtime is None:
+        return top, conf, shown, "rule"
+    best: dict = {}
+    for c in cands:
+        if c.value not in best or c.score > best[c.value].score:
+            best[c.value] = c
+    ranked = sorted(best.values(), key=lambda c: -c.score)[:3]
+    if len(ranked) < 2 or ranked[1].score < 0.5 or top.score - ranked[1].score > 0.12:
+        return top, conf, shown, "rule"
+    prompts = []
+    for c in ranked:
+        start = doc.global_offset(c.span)
+        prompts.append(_prompt(_marked(doc, start, start + (c.span.end - c.span.start)), question))
+    votes = _slm_yes(runtime, prompts)
+    if votes is None:
+        return top, conf, shown, "rule"
+    mean = sum(votes) / len(votes)
+    combined = [c.score + _SLM_WEIGHT * (v - mean) for c, v in zip(ranked, votes)]
+    i = max(range(len(ranked)), key=lambda k: combined[k])
+    chosen = ranked[i]
+    if chosen.value != top.value:
+        conf = min(conf, 0.6)
+    shown = [{"value": c.value, "score": round(c.score, 3), "slm_yes": round(v, 3)} for c, v in zip(ranked, votes)]
+    return chosen, conf, shown, "slm"
+
+
 def extract(doc: DocText, runtime=None) -> dict[str, FieldResult]:
+    """The four NDA fields. ``runtime`` (``extraction.slm.runtime`` or None) lets the SLM settle close calls."""
     results: dict[str, FieldResult] = {}
 
-    top, conf, shown = _choose_date(_date_candidates(doc))
+    cands = _date_candidates(doc)
+    top, conf, shown = _choose_date(cands)
+    top, conf, shown, method = _slm_choose(doc, cands, _ASK_DATE, runtime, top, conf, shown)
     if top:
-        results["effective_date"] = _single("effective_date", top, conf, shown, doc)
+        results["effective_date"] = _single("effective_date", top, conf, shown, doc, method)
 
     top, conf, shown = _choose(_jurisdiction_candidates(doc))
     if top:
         results["jurisdiction"] = _single("jurisdiction", top, conf, shown, doc)
 
-    party = _party_result(doc)
+    party = _party_result(doc, runtime)
     if party:
         results["party"] = party
 
-    top, conf, shown = _choose_term(_term_candidates(doc))
+    cands = _term_candidates(doc)
+    top, conf, shown = _choose_term(cands)
+    top, conf, shown, method = _slm_choose(doc, cands, _ASK_TERM, runtime, top, conf, shown)
     if top:
-        results["term"] = _single("term", top, conf, shown, doc)
+        results["term"] = _single("term", top, conf, shown, doc, method)
 
     for name, result in results.items():
         decide(result, THRESHOLDS[name])
