@@ -174,3 +174,164 @@ def test_kleister_name_normalisation():
 def test_thresholds_cover_every_field():
     assert set(nda.THRESHOLDS) == set(nda.FIELDS)
     assert all(0.0 < t <= 1.0 for t in nda.THRESHOLDS.values())
+
+
+# --------------------------------------------------------------------------- party names and signers
+
+@pytest.mark.parametrize(
+    "name",
+    ["WHEREAS, the Company", "B. The Company", "1.1 Company", "Employee.", "A-4", "Florida Corporation",
+     "An Electric Membership Corporation", "Second Party", "Buyer", "Affiliates", "Employee and the Company"],
+)
+def test_role_labels_and_enumerators_are_not_parties(name):
+    assert not nda._looks_like_party(nda._clean_name(name))
+
+
+@pytest.mark.parametrize(
+    "written,clean",
+    [
+        ("ORBIT WIDGETS, INC. EXECUTIVE", "ORBIT WIDGETS, INC."),
+        ("ORBIT WIDGETS, INC. ACKNOWLEDGED AND AGREED", "ORBIT WIDGETS, INC."),
+        ("Directors of Orbit Widgets, Inc.", "Orbit Widgets, Inc."),
+        ("The Orbit Widget Company", "The Orbit Widget Company"),
+        ("Bolt and Company", "Bolt and Company"),
+    ],
+)
+def test_names_lose_signature_captions_but_keep_company(written, clean):
+    assert nda._clean_name(written) == clean
+    assert nda._looks_like_party(clean)
+
+
+LETTER = (
+    "Orbit Widgets, Inc.\n12 Harbor Road\nBoston, MA 02110\n"
+    "Dear Ms. Quill:\nThis letter agreement sets out the terms of your separation. You agree to keep the "
+    "Company's confidential information secret for a period of two (2) years. This letter agreement shall be "
+    "governed by the laws of the State of Ohio.\n"
+    "Sincerely,\n/s/ Peter Vance\nPeter Vance\nChief Executive Officer\n"
+    "ACCEPTED AND AGREED TO THIS 4th DAY OF May, 2012:\n/s/ Dana Quill\nName: Dana Quill\n"
+)
+
+
+def test_an_officer_signing_a_letter_is_not_a_party_the_accepting_employee_is():
+    out = nda.extract(DocText([LETTER]))
+    values = out["party"].value
+    assert "Dana Quill" in values
+    assert "Peter Vance" not in values
+    assert "Orbit Widgets Inc." in values
+
+
+def test_signer_roles_from_the_signature_block():
+    text = "IN WITNESS WHEREOF\nORBIT WIDGETS, INC.\nBy: /s/ Peter Vance\nName: Peter Vance\nTitle: President\n"
+    start = text.index("/s/")
+    score, cue = nda._signer_role(text, start, start + len("/s/ Peter Vance"))
+    assert score < 0.4, cue
+    text = "Accepted and agreed:\n/s/ Dana Quill\nDana Quill\n"
+    start = text.index("/s/")
+    score, cue = nda._signer_role(text, start, start + len("/s/ Dana Quill"))
+    assert score >= 0.75, cue
+
+
+# --------------------------------------------------------------------------- the SLM where rules are unsure
+
+COMPETING_DATES = (
+    "CONFIDENTIALITY AGREEMENT\n"
+    "This Confidentiality Agreement is made as of March 3, 2015 between Acme Widgets, Inc. (“Acme”) and "
+    "Dana Quill (“Recipient”).\n"
+    "1. Recipient shall keep the Confidential Information secret.\n"
+    "2. This Agreement is effective as of March 10, 2015 and shall remain in effect for a period of two (2) years "
+    "from the date hereof; the Recipient's obligations shall terminate three (3) years after the Effective Date.\n"
+    "3. This Agreement shall be governed by the laws of the State of Ohio.\n"
+)
+
+
+class FakeRuntime:
+    """Stands in for extraction.slm.runtime: records prompts, says Yes to the candidate holding ``prefer``."""
+
+    def __init__(self, prefer=None, fail=False):
+        self.prefer, self.fail, self.prompts = prefer, fail, []
+
+    def score_batch(self, items, **kwargs):
+        from extraction.slm.errors import ModelNotBuiltError
+
+        if self.fail:
+            raise ModelNotBuiltError("smollm2-135m", "var/models/smollm2-135m", "not built")
+        out = []
+        for prompt, candidates in items:
+            assert candidates == ["Yes", "No"]
+            self.prompts.append(prompt)
+            yes = self.prefer is not None and f"[[{self.prefer}]]" in prompt
+            out.append(type("R", (), {"probabilities": lambda self, y=yes: [0.9, 0.1] if y else [0.2, 0.8]})())
+        return out
+
+
+def test_without_a_runtime_the_rules_decide():
+    out = nda.extract(DocText([COMPETING_DATES]))
+    assert out["effective_date"].method == "rule"
+    assert out["effective_date"].value in ("2015-03-03", "2015-03-10")
+
+
+def test_the_slm_settles_competing_dates_from_redacted_windows():
+    doc = DocText([COMPETING_DATES])
+    name = "Dana Quill"
+    start = COMPETING_DATES.index(name)
+    doc.pii = [(start, start + len(name), "PERSON")]
+    fake = FakeRuntime(prefer="March 10, 2015")
+    out = nda.extract(doc, runtime=fake)
+    date = out["effective_date"]
+    assert date.method == "slm"
+    assert date.value == "2015-03-10"
+    assert date.status != ACCEPTED  # a close call stays with a person
+    assert any("slm_yes" in c for c in date.candidates)
+    assert fake.prompts and all(name not in p and len(p) < 1000 for p in fake.prompts)
+    assert any("<PERSON>" in p for p in fake.prompts)
+    # the other way round: the model says the first one
+    out = nda.extract(doc, runtime=FakeRuntime(prefer="March 3, 2015"))
+    assert out["effective_date"].value == "2015-03-03"
+
+
+def test_an_unavailable_model_falls_back_to_rules():
+    out = nda.extract(DocText([COMPETING_DATES]), runtime=FakeRuntime(fail=True))
+    assert out["effective_date"].method == "rule"
+
+
+def test_no_model_call_when_the_rules_are_sure():
+    fake = FakeRuntime()
+    out = nda.extract(make(), runtime=fake)
+    assert fake.prompts == []
+    assert all(r.method == "rule" for r in out.values())
+
+
+def test_unsure_signer_is_decided_by_the_slm():
+    text = (
+        "CONFIDENTIALITY AGREEMENT\nIn consideration of my engagement with Orbit Widgets, Inc., I agree to keep "
+        "its confidential information secret.\nThis Agreement shall be governed by the laws of the State of Ohio.\n"
+        "By: /s/ Dana Quill\n"
+    )
+    yes = nda.extract(DocText([text]), runtime=FakeRuntime(prefer="Dana Quill"))["party"]
+    assert yes.method == "slm" and "Dana Quill" in yes.value
+    no = nda.extract(DocText([text]), runtime=FakeRuntime(prefer="nobody"))["party"]
+    assert no.method == "slm" and "Dana Quill" not in no.value
+
+
+# --------------------------------------------------------------------------- with the real models
+
+from tests.slm.conftest import built_models, models_dir  # noqa: E402,F401  (fixtures)
+
+
+def test_real_slm_takes_part_in_a_close_call(built_models):
+    from extraction.slm import runtime
+
+    doc = DocText([COMPETING_DATES])
+    out = nda.extract(doc, runtime=runtime)
+    date = out["effective_date"]
+    assert date.method == "slm"
+    assert date.value in ("2015-03-03", "2015-03-10")
+    votes = [c["slm_yes"] for c in date.candidates if "slm_yes" in c]
+    assert len(votes) >= 2 and all(0.0 <= v <= 1.0 for v in votes)
+    assert 0.0 <= date.confidence <= 0.6
+    signer = nda.extract(DocText([
+        "CONFIDENTIALITY AGREEMENT\nIn consideration of my engagement with Orbit Widgets, Inc., I agree to keep "
+        "its confidential information secret.\nThis Agreement shall be governed by the laws of the State of Ohio.\n"
+        "By: /s/ Dana Quill\n"]), runtime=runtime)["party"]
+    assert signer.method == "slm"
+    assert "Orbit Widgets Inc." in signer.value
