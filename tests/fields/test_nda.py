@@ -335,3 +335,30 @@ def test_real_slm_takes_part_in_a_close_call(built_models):
         "By: /s/ Dana Quill\n"]), runtime=runtime)["party"]
     assert signer.method == "slm"
     assert "Orbit Widgets Inc." in signer.value
+
+
+def test_thresholds_match_the_default_types_file():
+    import json
+    from pathlib import Path
+
+    types = json.loads((Path(nda.__file__).resolve().parents[1] / "doctypes" / "default_types.json").read_text())
+
+    def find(node):
+        if isinstance(node, dict):
+            if "nda" in node and isinstance(node["nda"], dict):
+                return node["nda"]
+            for value in node.values():
+                hit = find(value)
+                if hit:
+                    return hit
+        if isinstance(node, list):
+            for value in node:
+                hit = find(value)
+                if hit:
+                    return hit
+        return None
+
+    spec = json.dumps(find(types))
+    for name, threshold in nda.THRESHOLDS.items():
+        block = spec[spec.index(f'"{name}"'):]
+        assert f'"x-threshold": {threshold}' in block[:block.index("x-threshold") + 30], name
