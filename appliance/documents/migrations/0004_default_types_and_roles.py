@@ -2,19 +2,9 @@ from django.db import migrations
 
 
 def load_default_types(apps, schema_editor):
-    from extraction.doctypes.registry import default_types_data
+    from appliance.documents.doctypes import load_default_types as load
 
-    DocumentType = apps.get_model("documents", "DocumentType")
-    for name, spec in default_types_data().items():
-        DocumentType.objects.update_or_create(
-            name=name,
-            defaults={
-                "label": spec["label"],
-                "description": spec["description"],
-                "schema": spec["schema"],
-                "rules": spec.get("rules", []),
-            },
-        )
+    load(apps)
 
 
 def sync_roles(apps, schema_editor):
