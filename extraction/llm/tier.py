@@ -89,6 +89,14 @@ QUESTION = (
     "{candidates}\n\n"
     "Which candidate is the {field}? Reply with its number ({numbers}) only, or none if no candidate is."
 )
+# One worked example before the question: small models answer in the format far more often
+# with it (SmolLM2-135M: "1. 1.\n2." without, "1" with). Fixed text, no document data.
+EXAMPLE_QUESTION = dict(
+    field="date", doctype=" (receipt)", description="Date of purchase.",
+    candidates="1. Store no. [[12]] Date 2024-03-02 Total 9.80 EUR\n2. Store no. 12 Date [[2024-03-02]] Total 9.80 EUR",
+    numbers="1-2",
+)
+EXAMPLE_ANSWER = "2"
 CONTEXT_CHARS = 80  # of redacted context on each side of a candidate
 MAX_CANDIDATES = 9  # single digits: the first answer token is the whole answer
 NONE = "none"
@@ -159,8 +167,10 @@ def select_candidates(candidates: Sequence[Candidate], limit: int = MAX_CANDIDAT
 
 
 def build_prompt(doc: DocText, field_name: str, description: str, candidates: Sequence[Candidate], *,
-                 doctype: str | None = None, context_chars: int = CONTEXT_CHARS) -> list[dict[str, str]]:
-    """The chat messages that ask for the field among ``candidates`` (numbered from 1, in the order given).
+                 doctype: str | None = None, context_chars: int = CONTEXT_CHARS,
+                 example: bool = True) -> list[dict[str, str]]:
+    """The chat messages that ask for the field among ``candidates`` (numbered from 1, in the order given):
+    system, (with ``example``) a worked example as a user/assistant turn, then the question (last).
 
     Document text enters only through ``doc.safe_window``; ``field_name``,
     ``description`` and ``doctype`` come from the document-type schema.
@@ -176,7 +186,13 @@ def build_prompt(doc: DocText, field_name: str, description: str, candidates: Se
         candidates="\n".join(lines),
         numbers="1" if n == 1 else f"1-{n}",
     )
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    messages = [{"role": "system", "content": SYSTEM}]
+    if example:
+        messages += [
+            {"role": "user", "content": QUESTION.format(**EXAMPLE_QUESTION)},
+            {"role": "assistant", "content": EXAMPLE_ANSWER},
+        ]
+    return messages + [{"role": "user", "content": user}]
 
 
 def parse_answer(text: str, n: int) -> str | None:
@@ -241,6 +257,7 @@ class LargerModelTier(ABC):
     name: str = "llm"
     max_candidates: int = MAX_CANDIDATES
     context_chars: int = CONTEXT_CHARS
+    example: bool = True  # send the worked example (see EXAMPLE_QUESTION)
 
     def decide_field(self, doc: DocText, field_name: str, description: str,
                      candidates: list[Candidate], *, doctype: str | None = None) -> Decision:
@@ -254,7 +271,8 @@ class LargerModelTier(ABC):
             return Decision(None, 0.0, self._zero_usage(), reason="no_candidates")
         keep = select_candidates(candidates, self.max_candidates)
         shown = [candidates[i] for i in keep]
-        messages = build_prompt(doc, field_name, description, shown, doctype=doctype, context_chars=self.context_chars)
+        messages = build_prompt(doc, field_name, description, shown, doctype=doctype,
+                                context_chars=self.context_chars, example=self.example)
         answer, confidence, usage = self._ask(messages, len(shown))
         if answer is None:
             return Decision(None, 0.0, usage, answer=None, reason="unparseable")
@@ -352,8 +370,7 @@ class CTranslate2Tier(LargerModelTier):
 
     def _ask(self, messages, n):
         answers = [str(i) for i in range(1, n + 1)] + [NONE]
-        system, user = messages[0]["content"], messages[1]["content"]
-        result = self.pool.score(user, answers, model=self.spec.name, system=system)
+        result = self.pool.score(messages, answers, model=self.spec.name)
         probs = result.probabilities()
         best = max(range(len(answers)), key=lambda i: probs[i])
         return answers[best], float(probs[best]), result.usage

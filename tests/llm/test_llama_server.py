@@ -92,11 +92,12 @@ def test_tier_asks_a_real_server_to_choose(llama_server):
     doc, cands = invoice()
     decision = tier.decide_field(doc, "amount", "Total to pay, tax included.", cands, doctype="invoice")
     candidate, confidence, usage = decision
-    # A 135M model need not be right; the round trip must be: a strict answer or a recorded refusal,
-    # real token counts from the server's usage, and the spend booked against the budget.
-    assert decision.reason in ("chosen", "none", "unparseable", "out_of_range")
+    # A 135M model need not be right, but with the worked example it answers in the format (greedy,
+    # so deterministic): a candidate's number or "none", with a confidence from the server's logprobs;
+    # real token counts from the server's usage; the spend booked against the budget.
+    assert decision.reason in ("chosen", "none"), decision
     assert candidate is None or candidate in cands
-    assert 0.0 <= confidence <= 1.0
+    assert 0.0 < confidence <= 1.0
     assert usage.tier == "llm" and usage.model == MODEL_ALIAS and usage.device == "remote"
     assert usage.prompt_tokens > 100 and usage.output_tokens >= 1 and usage.latency_ms > 0
     assert client.budget.spent() == usage.total_tokens

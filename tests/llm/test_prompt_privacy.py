@@ -87,7 +87,7 @@ def test_prompt_never_contains_pii(context_chars):
                             context_chars=context_chars)
     prompt = json.dumps(messages, ensure_ascii=False)
     assert_no_pii(prompt)
-    user = messages[1]["content"]
+    user = messages[-1]["content"]
     assert "[[1,356.60 EUR]]" in user and "[[<IBAN_CODE>]]" in user and "[[<PERSON>]]" in user
     assert "[[phone <PHONE_NUMBER>]]" in user
     if context_chars >= 80:

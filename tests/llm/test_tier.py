@@ -51,9 +51,11 @@ def test_parse_answer_is_strict(text, expected):
 
 def test_prompt_numbers_candidates_and_marks_values():
     doc, cands = invoice()
-    system, user = build_prompt(doc, "amount", "Total to pay, tax included.", cands, doctype="invoice")
-    assert system["role"] == "system" and user["role"] == "user"
-    text = user["content"]
+    messages = build_prompt(doc, "amount", "Total to pay, tax included.", cands, doctype="invoice")
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]  # with the worked example
+    assert messages[2]["content"] == "2" and "Date of purchase." in messages[1]["content"]
+    assert [m["role"] for m in build_prompt(doc, "amount", "", cands, example=False)] == ["system", "user"]
+    text = messages[-1]["content"]
     assert 'Field "amount" (invoice): Total to pay, tax included.' in text
     assert "1. " in text and "3. " in text and "(1-3)" in text
     assert "due [[1,356.60 EUR]]. Payment" in text
