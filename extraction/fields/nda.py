@@ -852,10 +852,11 @@ def _slm_yes(runtime, prompts: list[str]) -> list[float] | None:
     return [r.probabilities()[0] for r in results]
 
 
-def _slm_choose(doc: DocText, cands: list[Candidate], question: str, runtime, top, conf, shown):
+def _slm_choose(doc: DocText, cands: list[Candidate], question: str, runtime, top, conf, shown, threshold=1.0):
     """When two values compete with close rule scores, let the SLM vote on each (a short redacted window
-    around the best mention of each value); the choice is rule score + weighted vote."""
-    if top is None or runtime is None:
+    around the best mention of each value); the choice is rule score + weighted vote. A value the rules
+    would accept on their own is left alone (the model is consulted only below the field's threshold)."""
+    if top is None or runtime is None or conf >= threshold:
         return top, conf, shown, "rule"
     best: dict = {}
     for c in cands:
@@ -887,7 +888,8 @@ def extract(doc: DocText, runtime=None) -> dict[str, FieldResult]:
 
     cands = _date_candidates(doc)
     top, conf, shown = _choose_date(cands)
-    top, conf, shown, method = _slm_choose(doc, cands, _ASK_DATE, runtime, top, conf, shown)
+    top, conf, shown, method = _slm_choose(doc, cands, _ASK_DATE, runtime, top, conf, shown,
+                                            THRESHOLDS["effective_date"])
     if top:
         results["effective_date"] = _single("effective_date", top, conf, shown, doc, method)
 
@@ -901,7 +903,7 @@ def extract(doc: DocText, runtime=None) -> dict[str, FieldResult]:
 
     cands = _term_candidates(doc)
     top, conf, shown = _choose_term(cands)
-    top, conf, shown, method = _slm_choose(doc, cands, _ASK_TERM, runtime, top, conf, shown)
+    top, conf, shown, method = _slm_choose(doc, cands, _ASK_TERM, runtime, top, conf, shown, THRESHOLDS["term"])
     if top:
         results["term"] = _single("term", top, conf, shown, doc, method)
 
