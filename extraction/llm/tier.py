@@ -298,7 +298,8 @@ class OpenAICompatibleTier(LargerModelTier):
     Confidence: with ``logprobs`` (vLLM, llama.cpp, TGI and recent Ollama give
     them), the probability of the answer among the valid answers; without,
     ``default_confidence`` for an answer that parses. A server that refuses
-    logprobs with a 4xx is asked again without, and never asked for them again.
+    logprobs with a 400/422 is asked again without, and when that answers, never asked for them
+    again. (llama-cpp-python's server computes logprobs slowly; ``COLONY_LLM_LOGPROBS=0`` turns them off.)
     """
 
     def __init__(self, client: ChatClient, *, logprobs: bool = True, default_confidence: float = 0.75,
@@ -323,8 +324,8 @@ class OpenAICompatibleTier(LargerModelTier):
         except LLMRequestError as exc:
             if not want_logprobs or exc.status not in (400, 422):
                 raise
-            self.logprobs = False  # this server does not take logprobs
             result = self.client.chat(messages, max_tokens=self.max_tokens, temperature=0.0)
+            self.logprobs = False  # refused with logprobs, answered without: this server does not take them
         answer = parse_answer(result.text, n)
         confidence = 0.0
         if answer is not None and not answer.startswith("out_of_range"):

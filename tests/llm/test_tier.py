@@ -8,7 +8,9 @@ import pytest
 from extraction.evidence import DocText
 from extraction.fields.result import Candidate
 from extraction.llm import tier as tier_module
-from extraction.llm.client import BudgetExceeded, ChatClient, InMemoryBudgetStore, LLMConfigError, LLMUnavailable
+from extraction.llm.client import (
+    BudgetExceeded, ChatClient, InMemoryBudgetStore, LLMConfigError, LLMRequestError, LLMUnavailable,
+)
 from extraction.llm.tier import (
     CTranslate2Tier,
     Decision,
@@ -128,6 +130,15 @@ def test_openai_tier_drops_logprobs_when_the_server_refuses_them(server):
     assert "logprobs" in server.requests[0]["json"] and "logprobs" not in server.requests[1]["json"]
     tier.decide_field(doc, "amount", "", cands)
     assert "logprobs" not in server.requests[2]["json"]
+
+
+def test_a_400_that_is_not_about_logprobs_keeps_them(server):
+    doc, cands = invoice()
+    server.reply(400, {"error": {"type": "context_length_exceeded"}}).reply(400, {"error": {}})
+    tier = openai_tier(server)
+    with pytest.raises(LLMRequestError):
+        tier.decide_field(doc, "amount", "", cands)
+    assert tier.logprobs is True and len(server.requests) == 2
 
 
 def test_openai_tier_no_candidates_sends_nothing(server):
