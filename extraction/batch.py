@@ -24,11 +24,16 @@ def runtime_or_none():
 
 
 _worker_runtime = None
+_worker_tier = None
 
 
-def _init_worker():
-    global _worker_runtime
+def _init_worker(use_llm=False):
+    global _worker_runtime, _worker_tier
     _worker_runtime = runtime_or_none()
+    if use_llm:
+        from extraction.llm.tier import configured_tier
+
+        _worker_tier = configured_tier()
 
 
 def process_file(path: str | Path, runtime=None) -> dict:
@@ -46,7 +51,7 @@ def process_file(path: str | Path, runtime=None) -> dict:
         record.update({"doc_type": None, "error": exc.code, "fields": {}, "timings": {"text": time.perf_counter() - started}})
         return record
     text_time = time.perf_counter() - started
-    result = pipeline.run(pages, runtime=runtime)
+    result = pipeline.run(pages, runtime=runtime, tier=_worker_tier)
     record.update(
         {
             "doc_type": result.doc_type,
@@ -66,7 +71,7 @@ def files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def process_folder(folder: Path, out: Path, *, workers: int = 1, progress=None):
+def process_folder(folder: Path, out: Path, *, workers: int = 1, progress=None, use_llm: bool = False):
     """Write one line per file to ``out``; returns the summed per-stage timings and the wall time."""
     files = files_in(folder)
     totals: dict[str, float] = {}
@@ -75,11 +80,11 @@ def process_folder(folder: Path, out: Path, *, workers: int = 1, progress=None):
         if workers > 1:
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(use_llm,)) as pool:
                 records = pool.imap(process_file, files, chunksize=2)
                 _write(records, sink, totals, progress, len(files))
         else:
-            _init_worker()
+            _init_worker(use_llm)
             _write(map(process_file, files), sink, totals, progress, len(files))
     return files, totals, time.perf_counter() - started
 

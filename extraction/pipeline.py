@@ -57,15 +57,32 @@ def classify(doc: DocText, *, runtime=None, extra_examples=()) -> Classified:
     return Classified(outcome.doc_type, float(outcome.confidence), outcome.method, dict(outcome.scores), list(outcome.usage))
 
 
-def extract_and_validate(doc: DocText, doc_type: str, registry: TypeRegistry, *, runtime=None):
+def extract_and_validate(doc: DocText, doc_type: str, registry: TypeRegistry, *, runtime=None, tier=None,
+                         escalations: list | None = None):
+    """Extract, validate, and escalate doubtful fields to the larger-model ``tier`` when one is given."""
     spec = registry.get(doc_type) or registry[OTHER]
     fields = extract_fields(doc, spec, runtime=runtime) if spec.fields else {}
     validation = validate_document(spec, fields)
+    if tier is not None and validation.status != "done":
+        from extraction.cascade import escalate
+
+        outcomes = escalate(doc, spec, fields, tier)
+        if escalations is not None:
+            escalations.extend(outcomes)
+        if outcomes:
+            validation = revalidate_status(spec, fields, validation)
     return fields, validation
 
 
+def revalidate_status(spec, fields, validation: DocumentValidation) -> DocumentValidation:
+    from extraction.fields.result import ACCEPTED
+
+    done = not validation.issues and all(field.status == ACCEPTED for field in fields.values())
+    return DocumentValidation("done" if done else "needs_review", validation.issues)
+
+
 def run(pages: list[str], *, registry: TypeRegistry | None = None, runtime=None, extra_examples=(),
-        doc_type: str | None = None) -> PipelineResult:
+        doc_type: str | None = None, tier=None) -> PipelineResult:
     """Everything after text extraction, in-process. ``doc_type`` skips classification when known."""
     registry = registry or default_registry()
     doc = DocText(pages)
@@ -82,6 +99,6 @@ def run(pages: list[str], *, registry: TypeRegistry | None = None, runtime=None,
     timings["classify"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    fields, validation = extract_and_validate(doc, classified.doc_type, registry, runtime=runtime)
+    fields, validation = extract_and_validate(doc, classified.doc_type, registry, runtime=runtime, tier=tier)
     timings["extract"] = time.perf_counter() - started
     return PipelineResult(classified.doc_type, classified.confidence, classified, fields, validation, pii, timings)

@@ -42,6 +42,20 @@ def runtime():
     return _runtime or None
 
 
+_tier = None
+
+
+def larger_tier():
+    """The larger-model tier configured for this process (endpoint or registry model), or None."""
+    global _tier
+    if _tier is None:
+        from appliance.routing.budget import DatabaseBudgetStore
+        from extraction.llm.tier import configured_tier
+
+        _tier = configured_tier(budget_store=DatabaseBudgetStore()) or False
+    return _tier or None
+
+
 def system_actor(model_name=None):
     """Who decided, for the audit log: the model with its version, quantisation and device."""
     rt = runtime()
@@ -150,7 +164,10 @@ def extract_and_validate(document):
     registry = type_registry()
     spec = registry.get(document.doc_type.name if document.doc_type else OTHER) or registry[OTHER]
     started = time.perf_counter()
-    fields, validation = pipeline.extract_and_validate(doc, spec.name, registry, runtime=runtime())
+    escalations = []
+    fields, validation = pipeline.extract_and_validate(
+        doc, spec.name, registry, runtime=runtime(), tier=larger_tier(), escalations=escalations
+    )
     latency = int((time.perf_counter() - started) * 1000)
     personal = {f.name for f in spec.fields if f.personal}
     with transaction.atomic():
@@ -171,6 +188,17 @@ def extract_and_validate(document):
                 validators=[{"name": v.name, "passed": v.passed} for v in field.validators],
                 confidence=max(0.0, min(1.0, field.confidence)), route=field.method, outcome=field.status,
                 reason=field.reasons[0] if field.reasons else "", latency_ms=latency,
+            )
+        for escalation in escalations:
+            usage = escalation.usage
+            record(
+                "field_escalated", document=document, field=escalation.field, route="llm",
+                system={"model": getattr(usage, "model", "llm") or "llm", "version": "1",
+                        "quantisation": getattr(usage, "compute_type", "") or "unknown",
+                        "device": getattr(usage, "device", "") or "remote"},
+                outcome=escalation.outcome, reason=escalation.error, confidence=max(0.0, min(1.0, escalation.confidence)),
+                tokens=getattr(usage, "total_tokens", None), cost=getattr(usage, "relative_cost", None),
+                latency_ms=int(getattr(usage, "latency_ms", 0) or 0) or None,
             )
         reasons = validation.issues + sorted({r for f in fields.values() for r in f.reasons})
         if validation.status == "done" and quality_control_sample(document.pk):

@@ -25,3 +25,14 @@ class CalibrationRun(models.Model):
 
     def __str__(self):
         return f"Calibration {self.created:%Y-%m-%d %H:%M} ({self.source}, target {self.target})"
+
+
+class TokenSpend(models.Model):
+    """Tokens spent on a larger-model tier per day: the budget every worker process shares."""
+
+    scope = models.CharField(max_length=200)
+    day = models.DateField()
+    tokens = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "day"], name="unique_token_spend_per_day")]

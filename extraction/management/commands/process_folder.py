@@ -13,11 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path)
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--workers", type=int, default=1, help="Processes; each loads the models once.")
+        parser.add_argument("--llm", action="store_true",
+                            help="Escalate doubtful fields to the configured larger-model tier (COLONY_LLM_*).")
 
-    def handle(self, folder, out, workers, **options):
+    def handle(self, folder, out, workers, llm, **options):
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
-        files, totals, wall = process_folder(folder, out, workers=max(1, workers), progress=lambda total: tqdm(total=total, unit="doc"))
+        files, totals, wall = process_folder(folder, out, workers=max(1, workers), progress=lambda total: tqdm(total=total, unit="doc"),
+                                            use_llm=llm)
         count = len(files)
         self.stdout.write(f"{count} documents in {wall:.1f}s: {count / wall if wall else 0:.2f} documents/s")
         for stage, seconds in totals.items():
