@@ -382,15 +382,63 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def extract_total(doc: DocText, lines: list[Line]) -> FieldResult | None:
+# The small model as tie-breaker. Only when the rules are unsure (confidence in [SLM_GATE_LOW,
+# SLM_GATE)), the model is asked once which of the top candidates is the total, with the receipt lines
+# around them (redacted, through DocText.safe_window). Measured on the 425 receipts, the 135M model
+# overturning the rules broke more totals than it fixed at every weight tried, but where it picks the
+# rules' own choice that choice was right 46 times in 47: agreement raises the confidence past the
+# threshold (method "slm"), disagreement lowers it and the value goes to review.
+SLM_GATE_LOW = 0.45
+SLM_GATE = 0.65
+SLM_CANDIDATES = 3
+SLM_AGREE_BONUS = 0.2
+SLM_DISAGREE_MALUS = 0.1
+SLM_MAX_LINES = 16
+
+
+def total_prompt(doc: DocText, lines: list[Line], occurrences, values) -> str:
+    """The question with the lines around each candidate's occurrences (redacted, at most SLM_MAX_LINES)."""
+    keep: set[int] = set()
+    for value in values:
+        for i, *_ in occurrences[value]:
+            keep.update(range(max(0, i - 2), min(len(lines), i + 2)))
+    window = "\n".join(doc.safe_window(lines[i].start, lines[i].end) for i in sorted(keep)[-SLM_MAX_LINES:])
+    return f"Receipt (excerpt):\n{window}\n\nWhat is the total amount paid on this receipt? Answer with the amount only."
+
+
+def slm_choice(runtime, doc, lines, occurrences, values) -> int | None:
+    """Index of the candidate the model finds likeliest, or None when the model cannot be used."""
+    try:
+        result = runtime.score(total_prompt(doc, lines, occurrences, values),
+                               [str(v.quantize(Decimal("0.01"))) for v in values])
+    except Exception:  # noqa: BLE001 - a missing or failing model leaves the rules' choice as it is
+        return None
+    return result.best_index
+
+
+def extract_total(doc: DocText, lines: list[Line], runtime=None) -> FieldResult | None:
     feats, occurrences = total_features(lines)
     if not feats:
         return None
     scored = sorted(((_sigmoid(_logit(f)), v) for v, f in feats.items()), key=lambda t: (-t[0], -t[1]))
+
+    def confidence_of(ranked):
+        p1 = ranked[0][0]
+        p2 = ranked[1][0] if len(ranked) > 1 else 0.0
+        # the chosen amount's probability, discounted by how plausible the runner-up still is
+        return p1 * (1.0 - p2) / max(1e-9, 1.0 - p1 * p2)
+
+    confidence = confidence_of(scored)
+    method = "rule"
+    if runtime is not None and len(scored) > 1 and SLM_GATE_LOW <= confidence < SLM_GATE:
+        values = [v for _, v in scored[:SLM_CANDIDATES]]
+        choice = slm_choice(runtime, doc, lines, occurrences, values)
+        if choice == 0:
+            confidence = min(0.75, confidence + SLM_AGREE_BONUS)
+            method = "slm"
+        elif choice is not None:
+            confidence -= SLM_DISAGREE_MALUS
     p1, value = scored[0]
-    p2 = scored[1][0] if len(scored) > 1 else 0.0
-    # the chosen amount's probability, discounted by how plausible the runner-up still is
-    confidence = p1 * (1.0 - p2) / max(1e-9, 1.0 - p1 * p2)
     occ = occurrences[value]
     text_value = str(value.quantize(Decimal("0.01")))
     f = feats[value]
@@ -400,11 +448,11 @@ def extract_total(doc: DocText, lines: list[Line]) -> FieldResult | None:
     if f["tax_base"]:
         validators.append(ValidatorResult("not_pre_tax", False, "an amount equal to this plus tax is written too"))
     spans = [doc.span(s, e) for _, s, e, _ in occ]
-    cues = [k for k in TOTAL_FEATURES if f[k] and k not in ("rel_size",)]
-    return FieldResult(
-        "total", text_value, _round(confidence), spans, "rule", occ[-1][3], validators,
+    result = FieldResult(
+        "total", text_value, _round(confidence), spans, method, occ[-1][3], validators,
         candidates=[{"value": str(v.quantize(Decimal("0.01"))), "score": round(p, 4)} for p, v in scored[:5]],
     )
+    return result
 
 
 # --------------------------------------------------------------------------- company and address
@@ -706,7 +754,7 @@ def extract(doc: DocText, runtime=None, *, today: date | None = None) -> dict[st
     found_date = extract_date(doc, lines, today)
     if found_date is not None:
         out["date"] = found_date
-    total = extract_total(doc, lines)
+    total = extract_total(doc, lines, runtime)
     if total is not None:
         out["total"] = total
     for name, result in out.items():

@@ -178,3 +178,107 @@ def test_ocr_misread_company_goes_to_review():
 
 def test_thresholds_cover_every_field():
     assert set(receipt.THRESHOLDS) == set(receipt.FIELDS)
+
+
+# --------------------------------------------------------------------------- the SLM as tie-breaker for the total
+
+UNSURE = """\
+MAJU STATIONERY SDN BHD
+NO 5, JALAN MERAH,
+43000 KAJANG, SELANGOR
+DATE: 02/03/2018
+CASHIER: AHMAD BIN ALI
+PEN 7.00
+BOOK 12.00
+TOTAL 19.00
+PAID 19.00
+"""
+
+
+class FakeRuntime:
+    """Records prompts; picks the candidate at ``pick`` (or raises)."""
+
+    def __init__(self, pick=0, fail=False):
+        self.pick, self.fail, self.calls = pick, fail, []
+
+    def score(self, prompt, candidates, **kwargs):
+        self.calls.append((prompt, list(candidates)))
+        if self.fail:
+            raise RuntimeError("model unavailable")
+
+        class Result:
+            best_index = self.pick
+
+        return Result()
+
+
+def unsure_doc():
+    start = UNSURE.index("AHMAD BIN ALI")
+    return DocText([UNSURE], pii=[(start, start + len("AHMAD BIN ALI"), "PERSON")])
+
+
+def test_slm_is_not_asked_when_the_rules_are_sure():
+    runtime = FakeRuntime()
+    fields = receipt.extract(DocText([SIMPLE]), runtime=runtime, today=TODAY)
+    assert fields["total"].value == "6.70"
+    assert runtime.calls == []
+
+
+def test_slm_agreeing_with_the_rules_accepts_with_method_slm():
+    without = receipt.extract(unsure_doc(), today=TODAY)["total"]
+    assert without.status == NEEDS_REVIEW and receipt.SLM_GATE_LOW <= without.confidence < receipt.SLM_GATE
+    runtime = FakeRuntime(pick=0)
+    total = receipt.extract(unsure_doc(), runtime=runtime, today=TODAY)["total"]
+    assert (total.value, total.method, total.status) == ("19.00", "slm", ACCEPTED)
+    assert total.confidence > without.confidence
+    assert len(runtime.calls) == 1  # one short prompt per document
+    prompt, candidates = runtime.calls[0]
+    assert candidates[0] == "19.00" and len(candidates) <= receipt.SLM_CANDIDATES
+    # the prompt is redacted text from safe_window, a few lines, not the whole receipt
+    assert "AHMAD" not in prompt and "<PERSON>" in prompt
+    assert "JALAN MERAH" not in prompt
+    assert prompt.count("\n") <= receipt.SLM_MAX_LINES + 4
+
+
+def test_slm_disagreeing_sends_the_rules_value_to_review():
+    without = receipt.extract(unsure_doc(), today=TODAY)["total"]
+    total = receipt.extract(unsure_doc(), runtime=FakeRuntime(pick=1), today=TODAY)["total"]
+    assert (total.value, total.method, total.status) == ("19.00", "rule", NEEDS_REVIEW)
+    assert total.confidence < without.confidence
+
+
+def test_failing_model_falls_back_to_the_rules():
+    without = receipt.extract(unsure_doc(), today=TODAY)["total"]
+    total = receipt.extract(unsure_doc(), runtime=FakeRuntime(fail=True), today=TODAY)["total"]
+    assert (total.value, total.method, total.confidence) == (without.value, "rule", without.confidence)
+
+
+@pytest.fixture(scope="module")
+def built_models():
+    """The embedded models, built once (idempotent, cached) with the production build function."""
+    from django.conf import settings
+
+    from extraction.slm import build
+    from extraction.slm.errors import BuildDependencyError
+    from extraction.slm.registry import load_registry
+
+    try:
+        reports = build.ensure_built(registry=load_registry(None), models_dir=settings.VAR_DIR / "models")
+    except BuildDependencyError as exc:
+        pytest.skip(f"models not built and build dependencies missing: {exc}")
+    return {r.name: r for r in reports}
+
+
+def test_real_model_takes_part_in_the_unsure_total(built_models):
+    from extraction.slm import runtime
+
+    fields = receipt.extract(unsure_doc(), runtime=runtime, today=TODAY)
+    total = fields["total"]
+    assert total.value == "19.00"  # the model never replaces the rules' value, only confirms or doubts it
+    assert total.method in ("slm", "rule")
+    if total.method == "slm":
+        assert total.status == ACCEPTED
+    else:
+        assert total.status == NEEDS_REVIEW
+    # the other fields are the rules' alone
+    assert {fields[name].method for name in ("company", "date", "address")} == {"rule"}
