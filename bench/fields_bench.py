@@ -1,6 +1,6 @@
 """Measure one document type's field extractor on the shared evaluation set.
 
-    .venv/bin/python bench/fields_bench.py receipt [--limit N] [--out preds.jsonl]
+    .venv/bin/python bench/fields_bench.py receipt [--limit N] [--out preds.jsonl] [--slm]
 
 Reads ../shared/eval/ (skips when absent), extracts text with the evidence layer,
 runs the type's extractor (documents are given their gold type, so this measures
@@ -25,7 +25,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("doc_type")
     parser.add_argument("--limit", type=int)
-    parser.add_argument("--out", default=f"/tmp/fields-bench.jsonl")
+    parser.add_argument("--out", default="/tmp/fields-bench.jsonl")
+    parser.add_argument("--slm", action="store_true", help="Let the small language model take part (as the pipeline does).")
     args = parser.parse_args()
     if not (EVAL / "gold.jsonl").exists():
         print(f"skipped: {EVAL} is absent")
@@ -38,6 +39,11 @@ def main():
     from extraction.text import extract_pages, sniff_file
 
     extractor = importlib.import_module(f"extraction.fields.{args.doc_type}")
+    runtime = None
+    if args.slm:
+        from extraction.slm import runtime
+
+        runtime.warm_up()
     gold = [json.loads(line) for line in open(EVAL / "gold.jsonl")]
     gold = [g for g in gold if g["doc_type"] == args.doc_type][: args.limit]
     started = time.perf_counter()
@@ -45,7 +51,7 @@ def main():
         for record in gold:
             path = EVAL / "docs" / record["file"]
             pages = [p.text for p in extract_pages(path, sniff_file(path))]
-            fields = extractor.extract(DocText(pages))
+            fields = extractor.extract(DocText(pages), runtime=runtime)
             out.write(json.dumps({"file": record["file"], "doc_type": args.doc_type,
                                   "fields": {k: v.as_dict() for k, v in fields.items()}}, default=str) + "\n")
             gold_out.write(json.dumps(record) + "\n")
