@@ -94,9 +94,18 @@ def _attach_postcodes(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     return out
 
 
+# A person's name is not one all-capital acronym ("PII", "GST") nor an identifier with underscores
+# ("PHONE_NUMBER"); spaCy tags both as PERSON at the start of a line.
+_NOT_A_NAME = re.compile(r"^(?:[A-Z]{2,5}|\w*_\w*)$")
+
+
+def _plausible(text: str, span: PiiSpan) -> bool:
+    return not (span.type == "PERSON" and _NOT_A_NAME.match(text[span.start:span.end]))
+
+
 def finalize(text: str, raw: list[PiiSpan], config: PiiConfig) -> list[PiiSpan]:
     spans = [t for s in raw if s.type in config.entities and s.score >= config.threshold(s.type)
-             and (t := _trim(text, s)) is not None]
+             and (t := _trim(text, s)) is not None and _plausible(text, t)]
     spans = _union_same_type(spans)
     spans = _resolve_overlaps(text, spans)
     spans = _attach_postcodes(text, spans)
