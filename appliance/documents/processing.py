@@ -98,12 +98,14 @@ def doc_text(document, *, with_pii=True):
 def redact_pii(document):
     """Detect personal data, store the redacted pages and the encrypted vault, audit the run."""
     from extraction.pii import Vault, detect_pages, load_vault_key, redact
+    from extraction.pii.config import load_config
 
     pages = list(document.pages.all())
     texts = [page.text for page in pages]
     started = time.perf_counter()
     spans = detect_pages(texts)
-    redacted_pages, mapping = redact(texts, spans)
+    operators = load_config().operators
+    redacted_pages, mapping = redact(texts, spans, operators, hash_key=load_vault_key(settings.COLONY_PII_KEY_FILE))
     placeholder_of = {}
     for placeholder, original in mapping.items():
         placeholder_of.setdefault(original, placeholder)

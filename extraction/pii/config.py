@@ -17,6 +17,7 @@ class PiiConfig:
     entities: frozenset[str]
     thresholds: dict[str, float] = field(default_factory=dict)
     national_ids: tuple[str, ...] = ()
+    operators: dict[str, str] = field(default_factory=dict)  # entity type (or "default") -> redact operator
 
     def threshold(self, entity: str) -> float:
         return self.thresholds.get(entity, self.thresholds.get("default", 0.5))
@@ -31,11 +32,14 @@ def load_config(path: str | os.PathLike | None = None) -> PiiConfig:
         with open(path, encoding="utf-8") as fh:
             override = yaml.safe_load(fh) or {}
         thresholds = {**data.get("thresholds", {}), **override.pop("thresholds", {})}
+        operators = {**(data.get("operators") or {}), **(override.pop("operators", None) or {})}
         data.update(override)
         data["thresholds"] = thresholds
+        data["operators"] = operators
     return PiiConfig(
         spacy_package=data["spacy_package"],
         entities=frozenset(data["entities"]),
         thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
         national_ids=tuple(c.upper() for c in data.get("national_ids", [])),
+        operators={str(k): str(v) for k, v in (data.get("operators") or {}).items()},
     )
