@@ -87,24 +87,10 @@ def test_failed_validators_and_accepted_fields_are_not_escalated():
 @pytest.fixture(scope="module")
 def real_tier():
     """SmolLM2 registered a second time under tier "llm", as an operator registers a bigger model."""
-    from django.conf import settings
-
     from extraction.llm.tier import CTranslate2Tier
-    from extraction.slm import build
-    from extraction.slm.errors import BuildDependencyError
-    from extraction.slm.registry import Registry, load_registry
-    from extraction.slm.runtime import ModelPool
+    from tests.llm.registered import smollm2_as_llm_pool
 
-    models_dir = settings.VAR_DIR / "models"
-    embedded = load_registry(None)
-    try:
-        build.ensure_built(names=["smollm2-135m"], registry=embedded, models_dir=models_dir)
-    except BuildDependencyError as exc:
-        pytest.skip(f"SmolLM2 not built and build dependencies missing: {exc}")
-    base = embedded.get("smollm2-135m")
-    spec = dataclasses.replace(base, name="smollm2-as-llm", tier="llm", cost_per_1k_tokens=5.0, source=None,
-                               path=str(base.resolve_path(models_dir)))
-    return CTranslate2Tier("smollm2-as-llm", pool=ModelPool(Registry([spec], origin="test"), models_dir))
+    return CTranslate2Tier("smollm2-as-llm", pool=smollm2_as_llm_pool())
 
 
 def test_a_real_larger_tier_answers_with_tokens_accounted(real_tier):

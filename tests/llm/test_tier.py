@@ -21,9 +21,10 @@ from extraction.llm.tier import (
     parse_answer,
     select_candidates,
 )
-from extraction.slm.registry import Registry, load_registry
+from extraction.slm.registry import load_registry
 from extraction.slm.runtime import ModelPool
 from tests.llm.fake_server import completion
+from tests.llm.registered import smollm2_as_llm_pool
 
 TEXT = (
     "INVOICE 2024-0117 from Northwind Traders. Consulting, 12 hours at 95.00 EUR. "
@@ -220,24 +221,7 @@ def test_embedded_registry_has_no_larger_model(embedded_pool):
 
 @pytest.fixture(scope="module")
 def llm_pool():
-    """SmolLM2, as built by build_models, registered a second time under tier "llm" (as an operator would)."""
-    from django.conf import settings
-
-    from extraction.slm import build
-    from extraction.slm.errors import BuildDependencyError
-
-    models_dir = settings.VAR_DIR / "models"
-    embedded = load_registry(None)
-    try:
-        build.ensure_built(names=["smollm2-135m"], registry=embedded, models_dir=models_dir)
-    except BuildDependencyError as exc:
-        pytest.skip(f"SmolLM2 not built and build dependencies missing: {exc}")
-    base = embedded.get("smollm2-135m")
-    spec = dataclasses.replace(
-        base, name="smollm2-as-llm", tier="llm", cost_per_1k_tokens=5.0, source=None,
-        path=str(base.resolve_path(models_dir)),
-    )
-    return ModelPool(Registry([spec], origin="test"), models_dir)
+    return smollm2_as_llm_pool()
 
 
 def test_ctranslate2_tier_decides_with_a_registered_llm(llm_pool):
