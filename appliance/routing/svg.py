@@ -45,7 +45,7 @@ class _Frame:
 
 
 def _axes(frame: _Frame, x_ticks, y_ticks, x_label, y_label, x_fmt="{:.0%}", y_fmt="{:.0%}"):
-    parts = [f'<g class="axes" font-size="11" fill="#333">']
+    parts = ['<g class="axes" font-size="11" fill="#333">']
     for tick in y_ticks:
         y = frame.y(tick)
         parts.append(f'<line x1="{_f(frame.left)}" x2="{_f(frame.plot_right)}" y1="{_f(y)}" y2="{_f(y)}" stroke="#e5e5e5"/>')

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .features import clean, cue_vector, head
+from .features import cue_vector, head
 
 EXAMPLES_FILE = Path(__file__).with_name("examples.jsonl")
 

@@ -6,7 +6,6 @@ ids collide with phone and account numbers, so they also need a label nearby.
 from __future__ import annotations
 
 import importlib
-import re
 
 from .base import RegexRecognizer, Rule, rule
 
