@@ -469,12 +469,15 @@ REG_RE = re.compile(r"^\(?\s*(?:CO\.?\s*(?:REG|NO)|COMPANY\s*(?:REG|NO)|ROC|REG|
 REG_TAIL = re.compile(r"\s*[\[(]?\s*(?:CO\.?\s*(?:REG\.?|NO\.?)\s*:?\s*|COMPANY\s*NO\.?\s*:?\s*)?\d{4,}\s*-?\s*[A-Z]\b\s*[\])]?.*$", re.I)
 STOP_RE = re.compile(
     r"\bTEL\b|\bTELEPHONE\b|\bPHONE\b|\bFAX\b|\bT\s*:|\bF\s*:|\bH/?P\b|\bTEL\s*NO|\bGST\b|\bTAX\b|INVOICE|RECEIPT|\bBILL\b|"
-    r"\bDATE\b|CASHIER|\bEMAIL\b|E-MAIL|@|WWW|HTTP|\.COM|\bDOC\b|\bSST\b|\bREG\b|\bOPEN\b|\bTABLE\b|\bORDER\b|"
+    r"\bDATE\b|CASHIER|\bEMAIL\b|E-MAIL|\S@\S|WWW|HTTP|\.COM|\bDOC\b|\bSST\b|\bREG\b|\bOPEN\b|\bTABLE\b|\bORDER\b|"
     r"\bCOMPANY\s*NO|\bCO\.?\s*NO|\bROC\b|\bBR\s*NO|\bID\s*:|\bSTAFF\b|\bTERMINAL\b|\bPOS\b|\bCHECK\b|\bWELCOME\b|\bTHANK",
     re.I)
 POSTCODE_RE = re.compile(r"(?<![\dA-Z])\d{5}(?![\d])", re.I)
 BRANCH_RE = re.compile(r"^\d{3,4}\s*-\s*[A-Z][A-Z .']+$", re.I)
-ADDRESS_START = re.compile(r"^\W*(NO|LOT|JALAN|JLN|JL|LEVEL|LOT|BLOCK|BLK|UNIT|SUITE|WISMA|MENARA|KOMPLEKS|TAMAN|TMN|LORONG|LRG|G\s*F|GROUND|FLOOR|KM|BATU|PT|PLOT)\b", re.I)
+ADDRESS_START = re.compile(
+    r"^\W*(?:(NO|LOT|JALAN|JLN|JL|LEVEL|LOT|BLOCK|BLK|UNIT|SUITE|WISMA|MENARA|KOMPLEKS|TAMAN|TMN|LORONG|LRG|G\s*F|GROUND|FLOOR|KM|BATU|PT|PLOT)\b"
+    # lot numbers written together ("PT17920", "PTD 101051", "LOT12") and unit codes ("A-G-06", "B-8", "G-19")
+    r"|(?:PTD?|LOT)\s?\d|[A-Z]{1,2}\s?-+\s?[A-Z]?\d)", re.I)
 ADDRESS_PREFIX = re.compile(r"^\s*(?:HQ\s*)?(?:ADD|ADDR|ADDRESS|ALAMAT)\s*[.:]\s*", re.I)
 STATES = re.compile(
     r"\b(JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|NEGERI SEMBILAN|PAHANG|PERAK|PERLIS|PULAU PINANG|PENANG|SABAH|SARAWAK|"
@@ -482,7 +485,8 @@ STATES = re.compile(
 ADDRESS_WORD = re.compile(
     r"\b(NO|LOT|JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|BLOCK|BLK|LEVEL|FLOOR|FLR|GROUND|PLAZA|MALL|BANDAR|KAMPUNG|KG|"
     r"SEKSYEN|SECTION|PERSIARAN|LEBUH|BATU|KM|UNIT|SUITE|WISMA|MENARA|KOMPLEKS|KAWASAN|PERINDUSTRIAN|PUSAT|PERDANA|"
-    r"UTAMA|INDAH|JAYA|BARU|ROAD|STREET|AVENUE|CENTRE|CENTER|SQUARE|PARK|CITY|PJ|KL)\b", re.I)
+    r"UTAMA|INDAH|JAYA|BARU|ROAD|STREET|AVENUE|CENTRE|CENTER|SQUARE|PARK|CITY|PJ|KL|SEK|MUKIM|KWS|LEBUHRAYA|DATARAN|"
+    r"BANGUNAN|SIMPANG|DESA|MEDAN|SRI|SERI|PEKAN|BUKIT|SUNGAI|SG|KOTA)\b", re.I)
 
 
 # Words every Malaysian receipt header uses; a token one edit away from one of them is most
@@ -547,10 +551,22 @@ PHONE_LINE = re.compile(r"^\W*\(?\d{2,4}\)?\s?-?\s?\d{3,4}\s?-?\s?\d{3,5}\W*$")
 LABEL_VALUE_LINE = re.compile(r"^[A-Z .#]{2,14}:\s*[\w-]+$", re.I)
 
 
+def _has_date(text: str, kinds: int = 3) -> bool:
+    """A real calendar date written in the line ("43-45-47" in a lot number is not one)."""
+    for kind, pattern in DATE_RES[:kinds]:
+        for m in pattern.finditer(text):
+            try:
+                if _date_value(kind, m) is not None:
+                    return True
+            except (KeyError, ValueError):
+                continue
+    return False
+
+
 def _address_start_ok(text: str) -> bool:
     if re.fullmatch(r"\(.*\)", text.strip()) or PHONE_LINE.match(text) or LABEL_VALUE_LINE.match(text.strip()):
         return False
-    if any(p.search(text) for _, p in DATE_RES[:3]) or TIME_RE.search(text):
+    if _has_date(text) or TIME_RE.search(text):
         return False
     return bool(ADDRESS_START.search(text) or re.match(r"^\W*\d", text) or POSTCODE_RE.search(text)
                 or (_has_digits(text) and ADDRESS_WORD.search(text)))
@@ -613,7 +629,8 @@ def extract_company(doc: DocText, lines: list[Line]):
         m = STRONG_SUFFIX_RE.search(line.text) or SUFFIX_RE.search(line.text)
         before = line.text[: m.start()] if m else line.text
         rest = re.sub(r"\bCO\b\.?|\bCOMPANY\b|\(\s*M\s*\)|\(MALAYSIA\)", " ", SUFFIX_RE.sub(" ", before), flags=re.I)
-        only_legal_form = not rest.strip(" &.,()") or line.text.lstrip().startswith(("&", "("))
+        # nothing but the legal form left ("CO. (M) SDN BHD", OCR'd "CP. (M) SDN BHD"): the name is on the line above
+        only_legal_form = len(rest.strip(" &.,()")) <= 2 or line.text.lstrip().startswith(("&", "("))
         unbalanced = line.text.count(")") > line.text.count("(")
         if (_name_like(prev.text) and not _is_reg_line(prev.text) and not _has_digits(prev.text)
                 and not STRONG_SUFFIX_RE.search(prev.text)
@@ -660,6 +677,12 @@ def extract_company(doc: DocText, lines: list[Line]):
         confidence -= 0.15
     if kind == "suffix" and any(_name_like(l.text) and not _is_reg_line(l.text) for l in lines[: line.index]):
         confidence -= 0.1  # a name-like line above it may be the name
+    if re.search(r"\bSDN\.?\s*$", value, re.I):
+        confidence -= 0.15  # the legal form cut short ("... SDN" with BHD lost)
+    above = lines[used[0].index - 1] if used[0].index > 0 else None
+    if (kind == "strong" and above is not None and _name_like(above.text) and not _is_reg_line(above.text)
+            and not STRONG_SUFFIX_RE.search(above.text)):
+        confidence -= 0.1  # a brand or the first half of the name may be printed above it
     suspects = ocr_suspects(value)
     if suspects:
         confidence -= 0.25
@@ -674,6 +697,7 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
     start = company_index + 1
     block: list[Line] = []
     stop_reason = "header end"
+    skipped_names = 0  # name-like lines passed over between the company and the address
     for line in lines[start: max(end, start + 1)]:
         text = line.text
         if not block:
@@ -682,13 +706,18 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
                     break
                 continue
             if not _address_start_ok(text):
+                skipped_names += _name_like(text)
                 continue  # a branch or brand line under the company
             block.append(line)
+            continue
+        if (re.fullmatch(r"\d{5}\W?", text.strip()) and not any(POSTCODE_RE.search(l.text) for l in block)
+                and not STATES.search(block[-1].text) and (ADDRESS_WORD.search(block[-1].text) or _has_digits(block[-1].text))):
+            block.append(line)  # the postcode printed on a line of its own
             continue
         if STOP_RE.search(text) or _is_reg_line(text) or _amounts(line) or PHONE_LINE.match(text):
             stop_reason = "stop line"
             break
-        if any(p.search(text) for _, p in DATE_RES[:2]) or TIME_RE.search(text):
+        if _has_date(text, 2) or TIME_RE.search(text):
             stop_reason = "date line"
             break
         if len(block) >= 6:
@@ -698,6 +727,7 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
         return None
     # after the postcode/state line only what still reads as address (a mall, a branch code, the state)
     post_idx = [i for i, l in enumerate(block) if POSTCODE_RE.search(l.text) or STATES.search(l.text)]
+    trailing = 0
     if post_idx:
         last = post_idx[-1]
         keep = last + 1
@@ -709,6 +739,7 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
                 keep += 1
             else:
                 break
+        trailing = keep - last - 1
         block = block[:keep]
     pieces = [(l.start, l.end, l.text) for l in block]
     prefix = ADDRESS_PREFIX.match(pieces[0][2])
@@ -727,6 +758,20 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
         confidence += 0.05
     if len(block) > 5:
         confidence -= 0.15
+    # cues that the block boundaries are a guess: lines kept after the postcode/state line (a mall or
+    # branch name the label may or may not count), name-like lines skipped above it (a branch or brand
+    # line that may belong to the address), a single line, no street word at all (an item code read as
+    # a postcode), no company found above it
+    if trailing:
+        confidence -= 0.1
+    if skipped_names:
+        confidence -= 0.1
+    if len(block) == 1:
+        confidence -= 0.1
+    if not any(ADDRESS_WORD.search(l.text) or ADDRESS_START.search(l.text) for l in block):
+        confidence -= 0.2
+    if company_index < 0:
+        confidence -= 0.2
     suspects = ocr_suspects(value)
     if suspects:
         confidence -= 0.25

@@ -282,3 +282,84 @@ def test_real_model_takes_part_in_the_unsure_total(built_models):
         assert total.status == NEEDS_REVIEW
     # the other fields are the rules' alone
     assert {fields[name].method for name in ("company", "date", "address")} == {"rule"}
+
+
+# --------------------------------------------------------------------------- company and address cues
+
+TAIL = """\
+TAX INVOICE
+DATE: 02/03/2018 10:15
+CASHIER: SITI
+ITEM QTY PRICE AMOUNT
+TEA 1 3.00 3.00
+TOTAL 3.00
+CASH 5.00
+CHANGE 2.00
+"""
+
+
+def _extract(text):
+    return receipt.extract(DocText([text]), today=TODAY)
+
+
+def test_lot_number_with_dashes_is_not_a_date():
+    # "NO 21-23-25G" reads like a date to a date pattern; it starts the address all the same
+    out = _extract("BINTANG MINI MARKET\nBR NO.: 0123456-K\nNO 21-23-25G,\nTAMAN MELATI,\n45600 BESTARI JAYA,\n"
+                   "SELANGOR.\nTEL: 03-1234 5678\n" + TAIL)
+    assert out["address"].value == "NO 21-23-25G, TAMAN MELATI, 45600 BESTARI JAYA, SELANGOR."
+
+
+@pytest.mark.parametrize("first", ["B-G-12, PLAZA CEMPAKA,", "PT12345 SEK 7, SHAH ALAM", "LOT F3 @ 4, PLAZA CEMPAKA"])
+def test_unit_codes_and_joined_lot_numbers_start_the_address(first):
+    out = _extract(f"CEMPAKA FOODS SDN BHD (123456-A)\n{first}\nJALAN CEMPAKA 2,\n47301 PETALING JAYA, SELANGOR\n"
+                   "TEL: 03-7777 8888\n" + TAIL)
+    assert out["address"].value.startswith(first)
+    assert out["address"].value.endswith("47301 PETALING JAYA, SELANGOR")
+
+
+def test_postcode_on_a_line_of_its_own_ends_the_address():
+    out = _extract("CEMPAKA BOOKSTORES\nLOT 5, CEMPAKA MALL\nNO 2, JLN PJU 3/1\n47301\nGST REG NO : 000123456789\n" + TAIL)
+    assert out["address"].value == "LOT 5, CEMPAKA MALL NO 2, JLN PJU 3/1 47301"
+
+
+def test_legal_form_misread_on_its_own_line_joins_the_name_above():
+    out = _extract("CEMPAKA BOOK\nCP. (M) SDN BHD\n(CO. NO. 123456-W)\nNO 8, JALAN 7/11, TAMAN CEMPAKA\n"
+                   "56000 KUALA LUMPUR, MALAYSIA\nTEL : 03-1111 2222\n" + TAIL)
+    assert out["company"].value == "CEMPAKA BOOK CP. (M) SDN BHD"
+    assert out["company"].status == NEEDS_REVIEW  # "CP" is one letter from "CO": a misread
+
+
+def test_company_with_a_name_line_above_goes_to_review():
+    # the line above may be a brand or the first half of the name: the legal line alone is not sure
+    out = _extract("KOPI CEMPAKA\nCEMPAKA HOLDINGS SDN BHD\n(123456-A)\nNO 3, JALAN CEMPAKA,\n47301 PETALING JAYA, SELANGOR\n"
+                   "TEL: 03-7777 8888\n" + TAIL)
+    assert out["company"].value == "CEMPAKA HOLDINGS SDN BHD"
+    assert out["company"].status == NEEDS_REVIEW
+    alone = _extract("CEMPAKA HOLDINGS SDN BHD\n(123456-A)\nNO 3, JALAN CEMPAKA,\n47301 PETALING JAYA, SELANGOR\n"
+                     "TEL: 03-7777 8888\n" + TAIL)
+    assert alone["company"].status == ACCEPTED
+
+
+def test_legal_form_cut_short_goes_to_review():
+    out = _extract("CEMPAKA HEALTHCARE SDN\n1234567-K\nB-8, JALAN SS15/4D,\n47500 SUBANG JAYA, SELANGOR\nTEL: 03-5555 6666\n" + TAIL)
+    assert out["company"].value == "CEMPAKA HEALTHCARE SDN"
+    assert out["company"].status == NEEDS_REVIEW
+
+
+def test_address_after_a_skipped_branch_line_or_with_a_trailing_line_goes_to_review():
+    branch = _extract("CEMPAKA TRADING\nCEMPAKA KOTA DAMANSARA\nNO 3, JALAN CEMPAKA,\n47301 PETALING JAYA, SELANGOR\n"
+                      "TEL: 03-7777 8888\n" + TAIL)
+    assert branch["address"].value == "NO 3, JALAN CEMPAKA, 47301 PETALING JAYA, SELANGOR"
+    assert branch["address"].status == NEEDS_REVIEW
+    trailing = _extract("CEMPAKA TRADING\nNO 3, JALAN CEMPAKA,\n47301 PETALING JAYA, SELANGOR\nCEMPAKA MALL\n"
+                        "TEL: 03-7777 8888\n" + TAIL)
+    assert trailing["address"].value.endswith("CEMPAKA MALL")
+    assert trailing["address"].status == NEEDS_REVIEW
+    plain = _extract("CEMPAKA TRADING\nNO 3, JALAN CEMPAKA,\n47301 PETALING JAYA, SELANGOR\nTEL: 03-7777 8888\n" + TAIL)
+    assert plain["address"].status == ACCEPTED
+
+
+def test_item_code_read_as_postcode_is_not_a_sure_address():
+    out = _extract("CEMPAKA CARE SDN BHD\nCOMPANY REG NO.: 12345V\nGST REG NO. 000123456789\n"
+                   "22241 SCISSORS SMALL\n18.00\nTOTAL 18.00\nCASH 20.00\nCHANGE 2.00\n")
+    assert "address" not in out or out["address"].status == NEEDS_REVIEW
