@@ -193,6 +193,7 @@ CELERY_TASK_ROUTES = {
     "documents.redact_pii": {"queue": "inference"},
     "documents.classify": {"queue": "inference"},
     "documents.extract_fields": {"queue": "inference"},
+    "models.self_test": {"queue": "inference"},
     "documents.sweep_stuck": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
