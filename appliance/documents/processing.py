@@ -56,15 +56,23 @@ def larger_tier():
     return _tier or None
 
 
-def system_actor(model_name=None):
-    """Who decided, for the audit log: the model with its version, quantisation and device."""
-    rt = runtime()
-    if rt is None or model_name is None:
+def system_actor(usage=None):
+    """Who decided, for the audit log: the model (name, version, quantisation, device) or the rules."""
+    if usage is None:
         return {"model": "rules", "version": "1", "quantisation": "none", "device": "cpu"}
-    try:
-        return rt.describe(model_name)
-    except AttributeError:
-        return {"model": model_name, "version": "1", "quantisation": "int8", "device": "cpu"}
+    get = usage.get if isinstance(usage, dict) else lambda key, default="": getattr(usage, key, default)
+    return {"model": get("model", "") or "unknown", "version": "1",
+            "quantisation": get("compute_type", "") or "unknown", "device": get("device", "") or "unknown"}
+
+
+def generator_identity():
+    """Name, compute type and device of the generator the extractors consult, for the audit log."""
+    from extraction.slm.registry import get_registry
+    from extraction.slm.runtime import resolve_compute_type, resolve_device
+
+    spec = get_registry().default("generator")
+    device = resolve_device(spec.device)
+    return {"model": spec.name, "compute_type": resolve_compute_type(spec, device), "device": device}
 
 
 def quality_control_sample(document_id):
@@ -151,7 +159,7 @@ def classify(document):
         document.classification = {"method": classified.method, "scores": classified.scores}
         document.save(update_fields=["doc_type", "doc_type_confidence", "classification"])
         record(
-            "classified", document=document, system=system_actor("encoder"),
+            "classified", document=document, system=system_actor(classified.usage[0] if classified.usage else None),
             inputs_sha256={"text": sha256_text(doc.safe_window(0, len(doc.text)))},
             candidates=[{"label": name, "score": round(float(score), 4)} for name, score in
                         sorted(classified.scores.items(), key=lambda item: -item[1])[:5]],
@@ -172,6 +180,8 @@ def extract_and_validate(document):
     )
     latency = int((time.perf_counter() - started) * 1000)
     personal = {f.name for f in spec.fields if f.personal}
+    # Extractors that consult the SLM run the registry's default generator.
+    slm_usage = generator_identity()
     with transaction.atomic():
         _claim(document)
         ExtractedField.objects.filter(document=document).delete()
@@ -183,7 +193,7 @@ def extract_and_validate(document):
                 candidates=field.candidates, personal=name in personal,
             )
             record(
-                "field_extracted", document=document, system=system_actor(None if field.method == "rule" else "generator"),
+                "field_extracted", document=document, system=system_actor(None if field.method == "rule" else slm_usage),
                 field=name, inputs_sha256={"text": sha256_pages(doc.pages)},
                 candidates=[{"value": c.get("value"), "score": c.get("score")} for c in field.candidates[:5]],
                 evidence=[span.as_dict() for span in field.evidence],
