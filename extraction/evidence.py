@@ -49,6 +49,11 @@ class DocText:
         page_len = len(self.pages[index]) if self.pages else 0
         return Span(index + 1, start - base, min(end - base, page_len))
 
+    def set_pii(self, page_spans) -> None:
+        """Record personal data found per page: ``(page, start, end, type)`` in page offsets."""
+        self.pii = [(self._starts[page - 1] + start, self._starts[page - 1] + end, kind)
+                    for page, start, end, kind in page_spans]
+
     def global_offset(self, span: Span) -> int:
         return self._starts[span.page - 1] + span.start
 

@@ -39,14 +39,8 @@ def find_pii(doc: DocText) -> list:
     from extraction.pii import detect_pages
 
     spans = detect_pages(doc.pages)
-    doc.pii = [(doc.global_offset(_span(s)), doc.global_offset(_span(s)) + (s.end - s.start), s.type) for s in spans]
+    doc.set_pii((s.page, s.start, s.end, s.type) for s in spans)
     return spans
-
-
-def _span(pii_span):
-    from extraction.evidence import Span
-
-    return Span(pii_span.page, pii_span.start, pii_span.end)
 
 
 def classify(doc: DocText, *, runtime=None, extra_examples=()) -> Classified:

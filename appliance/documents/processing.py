@@ -89,17 +89,10 @@ def type_registry():
     return registry
 
 
-def doc_text(document, *, with_pii=True):
-    pages = [page.text for page in document.pages.all()]
-    doc = DocText(pages)
-    if with_pii:
-        from extraction.evidence import Span
-
-        doc.pii = [
-            (doc.global_offset(Span(s["page"], s["start"], s["end"])),
-             doc.global_offset(Span(s["page"], s["start"], s["end"])) + s["end"] - s["start"], s["type"])
-            for s in document.pii_spans
-        ]
+def doc_text(document):
+    """The document's evidence text, knowing where its personal data stands (for model prompts)."""
+    doc = DocText([page.text for page in document.pages.all()])
+    doc.set_pii((s["page"], s["start"], s["end"], s["type"]) for s in document.pii_spans)
     return doc
 
 
@@ -112,8 +105,8 @@ def redact_pii(document):
     texts = [page.text for page in pages]
     started = time.perf_counter()
     spans = detect_pages(texts)
-    operators = load_config().operators
-    redacted_pages, mapping = redact(texts, spans, operators, hash_key=load_vault_key(settings.COLONY_PII_KEY_FILE))
+    key = load_vault_key(settings.COLONY_PII_KEY_FILE)
+    redacted_pages, mapping = redact(texts, spans, load_config().operators, hash_key=key)
     placeholder_of = {}
     for placeholder, original in mapping.items():
         placeholder_of.setdefault(original, placeholder)
@@ -121,7 +114,7 @@ def redact_pii(document):
         {**span.to_dict(), "placeholder": placeholder_of.get(texts[span.page - 1][span.start:span.end], "")}
         for span in spans
     ]
-    vault = Vault(load_vault_key(settings.COLONY_PII_KEY_FILE))
+    vault = Vault(key)
     with transaction.atomic():
         _claim(document)
         for page, redacted in zip(pages, redacted_pages):

@@ -101,9 +101,9 @@ def _max_mb():
 @login_required
 @permission_required("documents.view_document", raise_exception=True)
 def redacted_download(request, pk, kind):
+    """The redacted PDF (page images with black boxes) or the redacted text; every download is audited."""
     if kind not in ("pdf", "txt"):
         raise Http404("No such download.")
-    """The redacted PDF (page images with black boxes) or the redacted text; every download is audited."""
     document = get_object_or_404(visible_documents(request.user), pk=pk)
     if document.pii_vault is None:
         raise Http404("This document has not been redacted yet.")

@@ -1,5 +1,6 @@
 """Turning values as written into canonical ones: ISO 8601 dates, decimal amounts, ISO 4217
-currencies, `N years` / `N months` durations. Each returns None when the text is not such a value."""
+currencies. Each returns None when the text is not such a value. (Durations, `N years`, are read
+where they occur: extraction/fields/nda.py.)"""
 from __future__ import annotations
 
 import re
@@ -71,9 +72,6 @@ def normalize_date(text: str, *, day_first: bool = True) -> str | None:
     return None
 
 
-AMOUNT_RE = re.compile(r"-?\d{1,3}(?:[ ,.'\u202f]\d{3})*(?:[.,]\d{1,2})?|-?\d+(?:[.,]\d{1,2})?")
-
-
 def normalize_amount(text: str) -> str | None:
     """Decimal string with two places: '1.234,56' and '1,234.56' both give '1234.56'."""
     s = re.sub(r"[^\d.,\-]", "", text.replace("\u202f", "").replace("'", ""))
@@ -105,23 +103,3 @@ def normalize_currency(text: str) -> str | None:
     if token.upper() in ISO_CURRENCIES:
         return token.upper()
     return CURRENCY_SYMBOLS.get(token.lower())
-
-
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
-    "twenty four": 24, "thirty six": 36, "sixty": 60, "forty-eight": 48, "forty eight": 48,
-}
-
-
-def normalize_term(text: str) -> str | None:
-    """'two (2) years', '24 months', 'three-year' -> 'N years' / 'N months'."""
-    lowered = text.lower()
-    match = re.search(r"(\d+|[a-z]+(?:[ -][a-z]+)?)\s*(?:\(\s*\d+\s*\))?[\s-]*(year|month)s?", lowered)
-    if not match:
-        return None
-    amount, unit = match.groups()
-    number = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount) or NUMBER_WORDS.get(amount.split()[-1])
-    if not number:
-        return None
-    return f"{number} {unit}{'s' if number != 1 else ''}"
