@@ -18,6 +18,15 @@ def isolated_storage(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def audit_key(tmp_path, monkeypatch):
+    """Each test signs the audit chain with a fresh key outside the database, in its own directory."""
+    key_dir = tmp_path / "audit-key"
+    monkeypatch.setenv("COLONY_AUDIT_SIGNING_KEY", str(key_dir / "signing.pem"))
+    monkeypatch.setenv("COLONY_AUDIT_HEADS_FILE", str(key_dir / "heads.jsonl"))
+    return key_dir
+
+
 @pytest.fixture
 def make_user(db):
     # Transactional tests flush the tables after each test, the migrations' data included: recreate it.

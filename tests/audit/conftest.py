@@ -1,18 +1,8 @@
-"""Audit fixtures: a signing key of the test's own, documents with pages, and flushable audit tables."""
+"""Audit fixtures: documents with pages (the signing key and flushable audit tables: tests/conftest.py)."""
 import pytest
 from django.core.files.base import ContentFile
 
 from appliance.documents.models import Document, Page, Team
-from audit.testing import audit_tables_flushable  # noqa: F401  (transactional tests end with a flush)
-
-
-@pytest.fixture(autouse=True)
-def audit_key(tmp_path, monkeypatch):
-    """Each test signs with a fresh key outside the database, in its own directory."""
-    key_dir = tmp_path / "audit-key"
-    monkeypatch.setenv("COLONY_AUDIT_SIGNING_KEY", str(key_dir / "signing.pem"))
-    monkeypatch.setenv("COLONY_AUDIT_HEADS_FILE", str(key_dir / "heads.jsonl"))
-    return key_dir
 
 
 @pytest.fixture

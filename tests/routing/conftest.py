@@ -1,16 +1,8 @@
-"""Routing fixtures: documents with pages and fields, users of each role, an audit key of the test's own."""
+"""Routing fixtures: documents with pages and fields, users of each role."""
 import pytest
 from django.core.files.base import ContentFile
 
 from appliance.documents.models import Document, DocumentType, ExtractedField, Page, Team
-
-
-@pytest.fixture(autouse=True)
-def audit_key(tmp_path, monkeypatch):
-    key_dir = tmp_path / "audit-key"
-    monkeypatch.setenv("COLONY_AUDIT_SIGNING_KEY", str(key_dir / "signing.pem"))
-    monkeypatch.setenv("COLONY_AUDIT_HEADS_FILE", str(key_dir / "heads.jsonl"))
-    return key_dir
 
 
 @pytest.fixture
