@@ -8,7 +8,7 @@ import json
 import time
 from typing import Iterable, TextIO
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 
@@ -45,6 +45,19 @@ def _batches(lines: Iterable[str]):
         yield batch
 
 
+def check_records(lines: Iterable[str]) -> None:
+    """Refuse the whole file, naming the line, before anything is written."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise CommandError(f"line {number}: not a JSON object") from None
+        if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+            raise CommandError(f'line {number}: needs "id" and a string "text"')
+
+
 class Command(BaseCommand):
     help = "Detect personal data in {id, text} JSONL records; write {id, spans} JSONL."
 
@@ -54,8 +67,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     def handle(self, *args, src, dst, no_progress, **options):
-        with open(src, encoding="utf-8") as fh:
-            lines = fh.readlines()
+        try:
+            with open(src, encoding="utf-8") as fh:
+                lines = fh.readlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {src}: {exc.__class__.__name__}") from None
+        check_records(lines)
         started = time.monotonic()
         with open(dst, "w", encoding="utf-8") as out:
             n = detect_jsonl(lines, out, progress=not no_progress, total=len(lines))

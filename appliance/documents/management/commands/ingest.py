@@ -19,6 +19,9 @@ class Command(BaseCommand):
         account = get_user_model().objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"No user {user!r}; create one with `manage.py create_user`.")
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(f"No such file or folder: {', '.join(missing)}")
         files = [p for path in paths for p in (sorted(path.rglob("*")) if path.is_dir() else [path]) if p.is_file()]
         for path in files:
             try:
