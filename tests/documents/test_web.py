@@ -84,3 +84,22 @@ def test_detail_page_shows_text_per_page_and_history(browser):
     assert b"Jane Roe" not in response.content
     assert b"&lt;PERSON_1&gt;" in response.content
     assert b"Page 1" in response.content
+
+
+@pytest.mark.django_db
+def test_revealing_personal_data_on_the_page_needs_the_permission_and_is_audited(browser, make_user):
+    from audit.models import AuditEvent
+
+    browser.post("/upload/", {"files": [SimpleUploadedFile("doc.txt", b"body")]})
+    document = Document.objects.get()
+    Page.objects.create(document=document, number=1, text="Hello from Jane Roe", redacted_text="Hello from <PERSON_1>",
+                        method="plain")
+    document.pii_spans = [{"page": 1, "start": 11, "end": 19, "type": "PERSON", "placeholder": "<PERSON_1>"}]
+    document.save()
+    document.move_to(Document.Status.PII_REDACTED)
+    assert browser.get(f"/documents/{document.id}/", {"view": "original"}).status_code == 403
+    admin = Client()
+    admin.force_login(make_user("admin"))
+    revealed = admin.get(f"/documents/{document.id}/", {"view": "original"})
+    assert b"Jane Roe" in revealed.content
+    assert AuditEvent.objects.filter(kind="pii_revealed", document_id=document.id).count() == 1
