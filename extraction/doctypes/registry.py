@@ -54,6 +54,9 @@ class TypeSpec:
             )
         return specs
 
+    def thresholds_by_field(self) -> dict[str, float]:
+        return {spec.name: spec.threshold for spec in self.fields}
+
     def field(self, name: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name == name), None)
 

@@ -29,15 +29,14 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from extraction.doctypes.registry import default_registry
 from extraction.evidence import DocText
 from extraction.fields.normalize import MONTHS, make_date, normalize_currency
 from extraction.fields.result import FieldResult, ValidatorResult, decide
 from extraction.validation.validators import iban as iban_ok, vat_id as vat_ok
 
-THRESHOLDS = {
-    "issuer": 0.9, "invoice_number": 0.85, "date": 0.85, "amount": 0.85, "amount_untaxed": 0.85,
-    "currency": 0.8, "vat": 0.8, "iban": 0.8,
-}
+# The thresholds are the type's (x-threshold in extraction/doctypes/default_types.json): one place.
+THRESHOLDS = default_registry()["invoice"].thresholds_by_field()
 
 # --------------------------------------------------------------------------- lines
 
@@ -614,7 +613,6 @@ def _vat(doc: DocText, lines: list[_Line], customer: set[int], ibans: set[str]):
                     continue
                 s = base + v.start(1)
                 score = 0.85
-                context = text[max(0, line.start - 0): m.start()] + " " + (lines[line.index - 1].text if line.index else "")
                 if line.index in customer or CUSTOMER_LABEL.search(text[line.start: m.start()]) or POSSESSIVE.search(text[line.start: m.start()]):
                     score = 0.15  # "Uw BTW nummer", the buyer's NIP
                 if not re.match(r"[A-Z]{2}", value):

@@ -16,18 +16,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extraction.evidence import DocText, Span
+from extraction.doctypes.registry import default_registry
+from extraction.evidence import DocText
 from extraction.fields.normalize import MONTHS, make_date
 from extraction.fields.result import Candidate, FieldResult, ValidatorResult, decide
 
 FIELDS = ("effective_date", "jurisdiction", "party", "term")
 
-THRESHOLDS = {
-    "effective_date": 0.85,
-    "jurisdiction": 0.70,
-    "party": 0.92,
-    "term": 0.70,
-}
+# The thresholds are the type's (x-threshold in extraction/doctypes/default_types.json): one place.
+THRESHOLDS = default_registry()["nda"].thresholds_by_field()
 
 # --------------------------------------------------------------------------- places
 
@@ -713,8 +710,6 @@ def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
     if _SELF_CAPTION.search(before[-100:]) or _SELF_CAPTION.search(below_text):
         return 0.9, "self: signs as an individual"
     return 0.7, "signs without a title"
-
-    return out
 
 
 def _party_result(doc: DocText, runtime=None) -> FieldResult | None:

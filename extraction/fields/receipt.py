@@ -18,18 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from extraction.doctypes.registry import default_registry
 from extraction.evidence import DocText, Span
-from extraction.fields.normalize import MONTHS, _MONTH_RE, make_date, normalize_amount
+from extraction.fields.normalize import MONTHS, _MONTH_RE, make_date
 from extraction.fields.result import Candidate, FieldResult, ValidatorResult, decide
 
 FIELDS = ("company", "date", "address", "total")
 
-THRESHOLDS = {
-    "company": 0.85,
-    "date": 0.85,
-    "address": 0.9,
-    "total": 0.65,
-}
+# The thresholds are the type's (x-threshold in extraction/doctypes/default_types.json): one place.
+THRESHOLDS = default_registry()["receipt"].thresholds_by_field()
 
 
 # --------------------------------------------------------------------------- lines
