@@ -408,7 +408,7 @@ class LoadedModel:
         so the score is that of "exactly this answer".
         """
         started = time.perf_counter()
-        sequences, spans, fed = [], [], 0
+        sequences, fed = [], 0
         prepared = []
         for prompt, candidates in items:
             if isinstance(candidates, str):

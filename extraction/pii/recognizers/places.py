@@ -35,8 +35,6 @@ class PlaceRecognizer(EntityRecognizer):
         if nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
         doc = nlp_artifacts.tokens
-        english = gazetteers.english_words(nlp_artifacts.nlp_engine.get_nlp("en")
-                                           if nlp_artifacts.nlp_engine else None)
         lower_doc = lowercase_text(text)
         out = []
         i, n = 0, len(doc)
