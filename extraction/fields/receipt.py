@@ -503,7 +503,11 @@ VOCABULARY = {
     "INDUSTRIAL", "CENTRE", "CENTER", "SQUARE", "AVENUE", "STREET", "GARDEN", "HEIGHTS", "PUSAT",
     "KEMBANGAN", "SERI", "BARU", "JAYA", "KEDAI", "RUNCIT", "MAKANAN", "RAYA", "SRI", "DESA", "MEDAN",
     "BATU", "LAMA", "MALL", "CITY", "PARK", "SUNGAI", "BUKIT", "PULAU", "KOTA", "PEKAN", "SEKSYEN",
+    # real words and spellings one edit away from the words above (not misreads)
+    "BOOK", "SERVICE", "STATIONERS", "UTARA", "SELATAN", "TIMUR", "BARAT", "KELANG", "LAMAN", "BORONG",
+    "SUNGEI", "COMPLEX", "TAMPIN",
 }
+LEGAL_FORM = {"SDN", "BHD", "CO"}
 
 
 def _edit1(a: str, b: str) -> bool:
@@ -516,17 +520,62 @@ def _edit1(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
 
 
-def ocr_suspects(text: str) -> list[str]:
-    """Tokens that look misread: one edit from a header word, or odd symbols inside a name."""
+def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
+    """Tokens that look misread: one edit from a header word, or odd symbols inside a name.
+
+    A plural or singular of a header word ("RESTAURANTS", "BOOK") is a word, not a misread; a
+    three-letter token counts only beside a legal form ("SDN BND", "SON BHD"), where its
+    neighbours say what it should have been. With ``repeated_words`` a word written twice in
+    ``text`` with one letter changed ("TAMPOI ... TAMPOL", "MAJU ... MAJO") is suspect too: an
+    address repeats its place names, and two spellings of one name mean one of them is misread.
+    """
     out = []
-    for token in re.findall(r"[A-Za-z]{3,}", text):
-        upper = token.upper()
-        if upper in VOCABULARY:
+    tokens = re.findall(r"[A-Za-z]{2,}", text)
+    uppers = [t.upper() for t in tokens]
+    for i, (token, upper) in enumerate(zip(tokens, uppers)):
+        if upper in VOCABULARY or upper in LEGAL_FORM or upper.rstrip("S") in VOCABULARY or upper + "S" in VOCABULARY:
             continue
-        if any(_edit1(upper, word) for word in VOCABULARY if (len(word) >= 5 if len(upper) > 3 else len(word) == 3)):
+        if len(upper) <= 3:
+            reach = 1 if len(upper) == 3 else 2  # "SON BHD"; "CP. (M) SDN"
+            beside = {uppers[j] for j in range(max(0, i - reach), min(len(uppers), i + reach + 1)) if j != i}
+            if beside & LEGAL_FORM and any(_edit1(upper, word) for word in LEGAL_FORM if len(word) == len(upper)):
+                out.append(token)
+            continue
+        if any(_edit1(upper, word) for word in VOCABULARY if len(word) >= 5):
             out.append(token)
+    if repeated_words:
+        long_words = sorted({u for u in uppers if len(u) >= 4})
+        for a_index, a in enumerate(long_words):
+            for b in long_words[a_index + 1:]:
+                if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1:
+                    out.append(f"{a}/{b}")
     out += re.findall(r"[^\w\s.,&()'/@:#+\-]", text)
     return out
+
+
+# Text read from a scanned image by Tesseract, not typed: Tesseract separates the text blocks it
+# finds with empty lines, reads an all-capitals receipt with stray lower-case letters ("Tatal",
+# "SELanbur") and turns specks and rules into symbols ("—", "|", "“"). Values read from such a
+# page carry more character errors (a digit, a letter of a name), so they are sent to review
+# more readily (SCAN_MALUS off each field's confidence). Two of the three signs are required.
+SCAN_MALUS = {"company": 0.15, "address": 0.15, "date": 0.1, "total": 0.1}
+
+
+def scan_like(doc: DocText) -> bool:
+    for page in doc.pages:
+        body = page.strip()
+        if not body:
+            continue
+        letters = [ch for ch in body if ch.isalpha()]
+        lower = sum(ch.islower() for ch in letters) / max(1, len(letters))
+        signs = 0
+        signs += len(re.findall(r"\n[ \t]*\n", body)) >= 3  # blocks separated by blank lines
+        signs += 0.03 <= lower <= 0.9  # an upper-case receipt read with stray lower case
+        signs += len(re.findall(r"[^\x00-\x7f]|[|~{}\[\]_\\]", body)) >= 3 or bool(
+            re.search(r"\b[A-Z]{2,}[a-z]+[A-Z]|\b[a-z]+[A-Z]{2,}", body))
+        if signs >= 2:
+            return True
+    return False
 
 
 def _has_digits(text: str) -> bool:
@@ -769,7 +818,7 @@ def extract_address(doc: DocText, lines: list[Line], company_index: int):
         confidence -= 0.2
     if company_index < 0:
         confidence -= 0.2
-    suspects = ocr_suspects(value)
+    suspects = ocr_suspects(value, repeated_words=True)
     if suspects:
         confidence -= 0.25
     validators = [ValidatorResult("postcode_present", has_post, value),
@@ -799,6 +848,9 @@ def extract(doc: DocText, runtime=None, *, today: date | None = None) -> dict[st
     total = extract_total(doc, lines, runtime)
     if total is not None:
         out["total"] = total
+    if scan_like(doc):
+        for name, result in out.items():
+            result.confidence = _round(result.confidence - SCAN_MALUS[name])
     for name, result in out.items():
         decide(result, THRESHOLDS[name])
     return out

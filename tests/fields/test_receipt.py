@@ -363,3 +363,64 @@ def test_item_code_read_as_postcode_is_not_a_sure_address():
     out = _extract("CEMPAKA CARE SDN BHD\nCOMPANY REG NO.: 12345V\nGST REG NO. 000123456789\n"
                    "22241 SCISSORS SMALL\n18.00\nTOTAL 18.00\nCASH 20.00\nCHANGE 2.00\n")
     assert "address" not in out or out["address"].status == NEEDS_REVIEW
+
+
+# Text as Tesseract returns it for a photographed receipt: blocks separated by empty lines, stray
+# lower case in an all-capitals print, specks read as symbols.
+SCANNED = """\
+KEDAI RUNCIT MAJU JAYA SDN BHD
+(123456-A)
+NO 12, JALAN BUNGA RAYA 3,
+TAMAN SRI ORKID,
+81200 JOHOR BAHRU, JOHOR.
+
+Tel: 07-1234567
+DATE: 25/12/2018 20:13:39
+
+ITEM QTY PRICE AMOUNT
+MINERAL WATER 1 2.50 2.50 |
+BREAD 1 4.20 4.20 —
+
+TOTAL 6.70
+CASH 10.00
+CHANGE 3.30
+
+“Thank you please come again”
+"""
+
+
+def test_scanned_text_is_recognised_and_typed_text_is_not():
+    assert receipt.scan_like(DocText([SCANNED]))
+    for text in (SIMPLE, TAXED, COLUMNS, NO_TOTAL):
+        assert not receipt.scan_like(DocText([text]))
+
+
+def test_values_read_from_a_scan_are_less_sure_than_the_same_values_typed():
+    _, typed = run(SIMPLE)
+    _, scanned = run(SCANNED)
+    for name in ("company", "address", "date", "total"):
+        assert scanned[name].value == typed[name].value
+        assert scanned[name].confidence < typed[name].confidence
+    assert scanned["company"].status == NEEDS_REVIEW
+    assert typed["company"].status == ACCEPTED
+
+
+def test_ocr_suspects_spare_real_words_and_catch_legal_form_misreads():
+    # plurals, singulars and real place words are not misreads
+    assert receipt.ocr_suspects("POPULAR BOOK CO. (M) SDN BHD") == []
+    assert receipt.ocr_suspects("GOLDEN RESTAURANTS SDN BHD") == []
+    assert receipt.ocr_suspects("SUN VICTORY SDN BHD") == []
+    assert receipt.ocr_suspects("JALAN KELANG LAMA, KUALA LUMPUR UTARA") == []
+    # a short token misread beside the legal form
+    assert receipt.ocr_suspects("POPULAR BOOK CP. (M) SDN BHD") == ["CP"]
+    assert receipt.ocr_suspects("MR TOOLS (M) SON BHD") == ["SON"]
+    assert receipt.ocr_suspects("MR TOOLS SDN BND") == ["BND"]
+
+
+def test_a_place_name_spelled_two_ways_in_the_address_goes_to_review():
+    text = SIMPLE.replace("NO 12, JALAN BUNGA RAYA 3,\nTAMAN SRI ORKID,", "NO 12, JALAN TAMPOI 3,\nTAMAN TAMPOL,")
+    _, out = run(text)
+    address = out["address"]
+    assert "TAMPOL" in address.value
+    assert address.status == NEEDS_REVIEW
+    assert any(v.name == "no_ocr_suspects" and not v.passed for v in address.validators)
