@@ -420,7 +420,7 @@ _DESCRIPTOR = re.compile(
     r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:corporation|company|limited|partnership|individual|bank|association|"
     r"entity|resident|national|banking|business|trust|statutory|public|private|société|open|closed|joint|delaware|"
     r"nevada|new|[A-Z][a-z]+)\b|\b(?:whose|with\s+(?:its|a|offices)|having|located|organized|existing|"
-    r"incorporated|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual|with\s+(?:an?\s+|its\s+)?(?:principal|offices?|registered|head|place|address)|c/o)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
+    r"incorporated(?=\s+(?:in|under|and|as|pursuant|with)\b)|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual|with\s+(?:an?\s+|its\s+)?(?:principal|offices?|registered|head|place|address)|c/o)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
 )
 _PERSON_RE = re.compile(
     r"^(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-zA-Z'’\-]+(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'’\-]+)){1,3}"
@@ -664,7 +664,7 @@ def _signature_parties(doc: DocText) -> list[tuple[str, int, int, str]]:
 
 
 _OFFICER_TITLE = re.compile(
-    r"\b(?:(?:Title|Its)\s*:|Chief|Officer|President|Vice|Director\b(?!s)|Secretary|Treasurer|Chair(?:man|woman|person)?|"
+    r"\b(?:Title|Its)\s*:[\s\u00a0]*\S|\b(?:Chief|Officer|President|Vice|Director\b(?!s)|Secretary|Treasurer|Chair(?:man|woman|person)?|"
     r"Counsel|CEO|CFO|COO|EVP|SVP|Manager|Managing|Partner|Member|Principal|Trustee|Authori[sz]ed|Attorney[- ]in[- ]fact|"
     r"General\s+Partner|Head\s+of|Controller)\b")
 _SELF_CAPTION = re.compile(
@@ -672,6 +672,13 @@ _SELF_CAPTION = re.compile(
     r"consultant|director|individual(?:ly)?|in\s+(?:his|her)\s+individual\s+capacity|signature|printed\s+name|"
     r"print\s+name|the\s+undersigned)\b", re.I)
 _SENDER = re.compile(r"\b(?:sincerely|very\s+truly\s+yours|yours\s+(?:truly|sincerely|faithfully)|best\s+regards|regards)\b[\s,]*$", re.I)
+
+
+def _column_piece(line: str, col: int) -> str:
+    """The part of a signature-page line that stands in the column starting near ``col``."""
+    line = line.replace("\t", "    ")
+    piece = line[max(0, col - 3):] if len(line) > col + 3 and col > 8 else line
+    return re.split(r"[ \t\u00a0]{3,}", piece.strip(" \t\u00a0"))[0]
 
 
 def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
@@ -687,12 +694,14 @@ def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
     pos = text.find("\n", end)
     rest_of_line = text[end:pos if pos >= 0 else len(text)]
     below.append(re.split(r"(?:[ \t\u00a0]{3,}|/s/)", rest_of_line)[0])
-    for _ in range(3):
-        if pos < 0:
-            break
+    taken = 0
+    while taken < 3 and pos >= 0:
         nxt = text.find("\n", pos + 1)
         line = text[pos + 1:nxt if nxt >= 0 else len(text)]
         pos = nxt
+        if not line.strip(" \t\u00a0"):
+            continue  # blank and no-break-space lines between the signature's parts
+        taken += 1
         piece = line[max(0, col - 3):] if len(line) > col + 3 and col > 8 else line
         below.append(re.split(r"[ \t\u00a0]{3,}", piece.strip(" \t\u00a0"))[0])
     below_text = "\n".join(below)
@@ -707,6 +716,10 @@ def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
         return 0.45, "self? signs 'By:' without a title"
     if _OFFICER_TITLE.search(below_text):
         return 0.2, "title under the signature"
+    # the lines above, in the signer's column (two-column signature pages put the other party beside it)
+    above = [_column_piece(l, col) for l in before.split("\n")[:-1] if l.strip(" \t\u00a0")][-2:]
+    if any(re.search(rf"(?:^|[\s,]){_SUFFIX_I}$", l) and _looks_like_party(_clean_name(l)) for l in above):
+        return 0.2, "signs under an entity's name"
     if _SELF_CAPTION.search(before[-100:]) or _SELF_CAPTION.search(below_text):
         return 0.9, "self: signs as an individual"
     return 0.7, "signs without a title"
@@ -714,6 +727,7 @@ def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
 
 def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
     names, score, cue = _preamble_parties(doc)
+    from_preamble = len(names)
     if len(names) < 1:
         names = _header_parties(doc)
         score, cue = (0.75, "PARTIES: header") if len(names) >= 2 else (0.4, "PARTIES: header")
@@ -768,7 +782,8 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
                 break
     if not names:
         return None
-    seen, values, raws, spans = set(), [], [], []
+    seen, values, raws, spans, signed = set(), [], [], [], []
+    region = _signature_region(doc, max((e for _, _, e in names[:from_preamble]), default=0))
     for raw, s, e in names:
         value = kleister_name(raw)
         key = _value_key(value)
@@ -778,13 +793,21 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
         values.append(value)
         raws.append(raw)
         spans.append(doc.span(s, e))
+        signed.append(_signed_again(region, raw))
     if not values:
         return None
     confidence = score
-    if len(values) == 1:
+    pure_preamble = cue.startswith("between") and "+" not in cue
+    if pure_preamble and all(signed) and len(values) <= 2:
+        # Every name of the opening sentence is written again where the agreement is signed: a party
+        # that signs. A party the preamble missed costs completeness, not the names found.
+        confidence = min(confidence, 0.8) if len(values) == 1 else confidence
+    elif len(values) == 1:
         confidence = min(confidence, 0.5)
     if len(values) > 2:
         confidence = min(confidence, 0.7 if len(values) == 3 else 0.6)
+    if pure_preamble and not all(signed):
+        confidence = min(confidence, 0.86)
     if sig_keys and cue.startswith("between"):
         confirmed = sum(1 for v in values if known(v, sig_keys))
         if confirmed == len(values):
@@ -799,6 +822,38 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
     )
     result.validators.append(ValidatorResult("grounded_each", all(spans) and len(spans) == len(values), cue))
     return result
+
+
+_SIGN_START = re.compile(
+    r"\bIN\s+WITNESS\b|\b(?:very\s+truly\s+yours|sincerely(?:\s+yours)?|yours\s+(?:truly|sincerely|faithfully))\b"
+    r"|\b(?:accepted|agreed|acknowledged|confirmed)(?:,?\s+(?:and|&)\s+(?:accepted|agreed|acknowledged|confirmed))?"
+    r"(?:\s+(?:to|by))?(?:\s+as\s+of)?\s*[:,]?\s*$",
+    re.I | re.M,
+)
+_ENTITY_TAIL = re.compile(rf"[\s,]+{_SUFFIX}$")
+
+
+def _signature_region(doc: DocText, after: int) -> str:
+    """The signature part of the document, as a comparison key: from the first signing cue ('IN WITNESS',
+    'Very truly yours', 'Accepted and agreed') after the opening sentence, else the last third."""
+    text = doc.text
+    start = None
+    for m in _SIGN_START.finditer(text, max(after, len(text) // 3)):
+        start = m.start()
+        break
+    if start is None:
+        start = max(after, len(text) * 2 // 3)
+    return _value_key(text[start:])
+
+
+def _signed_again(region: str, raw: str) -> bool:
+    """Whether a name is written again in the signature part (as an entity line, or a person's /s/ name),
+    with or without its corporate suffix."""
+    core = raw
+    for _ in range(2):
+        core = _ENTITY_TAIL.sub("", core).strip(" ,")
+    keys = {_value_key(raw), _value_key(core)}
+    return any(len(k) >= 4 and k in region for k in keys)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -231,6 +231,45 @@ def test_signer_roles_from_the_signature_block():
     assert score >= 0.75, cue
 
 
+
+def test_officer_title_after_blank_lines_and_its_label_mark_an_officer():
+    text = (
+        "Sincerely,\n\u00a0\nORBIT WIDGETS, INC.\n\u00a0\n/s/ Peter Vance\n\u00a0\nPeter Vance\n\u00a0\n"
+        "Chairman, Compensation Committee\n"
+    )
+    start = text.index("/s/")
+    score, cue = nda._signer_role(text, start, start + len("/s/ Peter Vance"))
+    assert score < 0.4, cue
+    text = "IN WITNESS WHEREOF\n/s/ Peter Vance\nBy: Peter Vance\nIts:\nExecutive Vice President\n"
+    start = text.index("/s/")
+    score, cue = nda._signer_role(text, start, start + len("/s/ Peter Vance"))
+    assert score < 0.4, cue
+
+
+def test_a_signer_under_an_entity_name_signs_for_it_but_not_one_in_the_next_column():
+    text = "IN WITNESS WHEREOF\nORBIT WIDGETS, INC.\n/s/ Peter Vance\nPeter Vance\n"
+    start = text.index("/s/")
+    assert nda._signer_role(text, start, start + len("/s/ Peter Vance"))[0] < 0.4
+    text = "IN WITNESS WHEREOF\nEMPLOYEE \u00a0 \u00a0 ORBIT WIDGETS, INC.\n/s/ Dana Quill \u00a0 \u00a0 /s/ Peter Vance\nDana Quill\n"
+    start = text.index("/s/")
+    assert nda._signer_role(text, start, start + len("/s/ Dana Quill"))[0] >= 0.5
+
+
+def test_lower_case_incorporated_stays_part_of_the_name():
+    doc = make(b="Bolt incorporated")
+    assert "Bolt Inc." in nda.extract(doc)["party"].value
+
+
+def test_a_single_preamble_party_that_signs_again_is_more_credible_than_one_that_does_not():
+    signed = make(b="the undersigned")
+    unsigned = DocText([signed.text[:signed.text.index("IN WITNESS")]])  # no signature page
+    a = nda.extract(signed)["party"]
+    b = nda.extract(unsigned)["party"]
+    assert a.value == b.value == ["Acme Widgets Inc."]
+    assert a.confidence > b.confidence
+    assert b.confidence <= 0.5
+
+
 # --------------------------------------------------------------------------- the SLM where rules are unsure
 
 COMPETING_DATES = (
