@@ -424,3 +424,32 @@ def test_a_place_name_spelled_two_ways_in_the_address_goes_to_review():
     assert "TAMPOL" in address.value
     assert address.status == NEEDS_REVIEW
     assert any(v.name == "no_ocr_suspects" and not v.passed for v in address.validators)
+
+
+# Labels printed as one column and the amounts as another, the paid amount the largest number.
+COLUMN_PAYMENT = """\
+KEDAI BUKU SERI MAJU ENTERPRISE
+NO 3, JALAN BESI 2,
+47500 SUBANG JAYA, SELANGOR
+DATE: 2018-03-23
+BOOK A 5.30
+BOOK B 10.60
+QTY(S) : 13
+TOTAL INCL. GST@6%
+CASH
+CHANGE
+GST @6% INCLUDED IN TOTAL
+RM 57.40
+RM 100.00
+RM 42.60
+RM 3.25
+THANK YOU
+"""
+
+
+def test_column_layout_total_found_by_paid_equals_total_plus_change():
+    _, out = run(COLUMN_PAYMENT)
+    assert out["total"].value == "57.40"
+    # without the change label above the amounts the arithmetic alone does not decide
+    _, plain = run(COLUMN_PAYMENT.replace("CHANGE\n", "BALANCE DUE\n"))
+    assert plain["total"].confidence < out["total"].confidence
