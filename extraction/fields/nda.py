@@ -345,15 +345,46 @@ def _term_value(m: re.Match) -> str | None:
     return f"{number} {unit}{'s' if number != 1 else ''}"
 
 
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+ANNIVERSARY_RE = re.compile(
+    r"\b(?P<num>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th)|"
+    r"(?:one|two|three|four|five)[\s-]+year)(?:\s*\(\s*\d{1,2}(?:st|nd|rd|th)?\s*\))?[\s-]+anniversary\b",
+    re.I,
+)
+# Periods of the other covenants an NDA often carries: standstill, no-solicitation / no-hire, non-competition.
+_OTHER_COVENANT_HEAD = re.compile(r"\b(?:standstill|non-?\s?solicitation|no\s+solicitation|no[\s-]+hire|"
+                                  r"non-?\s?competition|covenant\s+not\s+to\s+compete)\b", re.I)
+_OTHER_COVENANT = re.compile(
+    r"\b(?:solicit\w*|hire|employ(?!ment\s+with)\b|standstill|acquire|tender\s+offer|prox(?:y|ies)|voting\s+securities|"
+    r"beneficial(?:ly)?\s+own\w*|compet(?:e|ing|itive|ition))\b", re.I)
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The sentence a period stands in: from the last sentence end before it, and up to the next one."""
+    head = text[max(0, start - 300):start]
+    cut = max(head.rfind(". "), head.rfind(".\n"), head.rfind(";"))
+    tail = text[end:end + 300]
+    stop = re.search(r"\.(?:\s|$)|;", tail)
+    return head[cut + 1:] if cut >= 0 else head, tail[:stop.start()] if stop else tail
+
+
 def _term_candidates(doc: DocText) -> list[Candidate]:
     text = doc.text
     out = []
+    found = []
     for m in TERM_RE.finditer(text):
         value = _term_value(m)
-        if not value:
-            continue
-        before = text[max(0, m.start() - 220):m.start()]
-        after = text[m.end():m.end() + 140]
+        if value:
+            found.append((m.start(), m.end(), value, m.group(0)))
+    for m in ANNIVERSARY_RE.finditer(text):  # "until the second (2nd) anniversary of the date hereof"
+        word = re.sub(r"[\s-]+year$|(?<=\d)(?:st|nd|rd|th)$", "", m.group("num").lower())
+        n = int(word) if word.isdigit() else _ORDINALS.get(word)
+        if n and n <= 20:
+            found.append((m.start(), m.end(), f"{n} year{'s' if n != 1 else ''}", m.group(0)))
+    for start, end, value, written in sorted(found):
+        before = text[max(0, start - 220):start]
+        after = text[end:end + 140]
         score, cue = 0.0, ""
         if _TERM_STRONG.search(before):
             score, cue = 0.85, "agreement term clause"
@@ -368,10 +399,29 @@ def _term_candidates(doc: DocText) -> list[Candidate]:
             score = min(score, 0.4)
         if re.search(r"\b(?:age|old|prior|ago|preceding)\b", after[:20], re.I):
             score = 0.0
+        if score > 0.35:
+            sent_before, sent_after = _sentence_around(text, start, end)
+            heading = text[max(0, start - 400):start]
+            if (_OTHER_COVENANT.search(sent_before + " " + sent_after)
+                    and not re.search(r"\b(?:this|the)\s+(?:letter\s+)?agreement\s+(?:shall|will)\s+(?:terminate|expire)",
+                                      sent_before, re.I)) or _OTHER_COVENANT_HEAD.search(heading[-250:]):
+                score, cue = min(score, 0.35), "period of another covenant (standstill, no-solicitation)"
         if score <= 0.0:
             continue
-        out.append(Candidate(value, m.group(0), doc.span(m.start(), m.end()), min(score, 0.95), cue))
+        out.append(Candidate(value, written, doc.span(start, end), min(score, 0.95), cue))
+    # "this Agreement shall expire December 31, 2002": the agreement ends on a date, and the periods in
+    # the text belong to other obligations (survival, notice): none of them is sure to be the term.
+    for m in _EXPIRES_ON.finditer(text):
+        if DATE_RE.match(text, m.end()):
+            for c in out:
+                c.score = min(c.score, 0.6)
+            break
     return out
+
+
+_EXPIRES_ON = re.compile(r"\b(?:this\s+(?:letter\s+)?agreement|the\s+term(?:\s+of\s+this\s+agreement)?)\s+(?:shall|will)\s+"
+                         r"(?:automatically\s+)?(?:expire|terminate|end)(?:\s+(?:on|at\s+the\s+close\s+of\s+business\s+on))?\s+",
+                         re.I)
 
 
 def _choose_term(cands):

@@ -118,6 +118,36 @@ def test_term_spellings(written, value):
     assert nda.extract(make(term=written))["term"].value == value
 
 
+def test_term_until_an_anniversary():
+    doc = make(term=None)
+    text = doc.text.replace("4. Governing Law", "3. Term. This Agreement shall remain in effect until the second (2nd) "
+                            "anniversary of the date hereof.\n4. Governing Law")
+    assert nda.extract(DocText([text]))["term"].value == "2 years"
+
+
+def test_a_standstill_or_no_solicitation_period_is_not_the_term():
+    doc = make(term="three (3) years")
+    text = doc.text.replace("4. Governing Law", "5. Standstill. You agree that for a period of eighteen (18) months from "
+                            "the date hereof, neither you nor your affiliates will acquire any voting securities of the "
+                            "Company.\n6. For a period of one year from the date of this Agreement, you will not solicit "
+                            "for employment any employee of the Company.\n4. Governing Law")
+    term = nda.extract(DocText([text]))["term"]
+    assert term.value == "3 years"
+    scores = {c["value"]: c["score"] for c in term.candidates}
+    assert scores.get("18 months", 0) < 0.5 and scores.get("1 year", 0) < 0.5
+
+
+def test_an_agreement_that_expires_on_a_date_has_no_sure_period():
+    doc = make(term=None)
+    text = doc.text.replace("4. Governing Law", "3. Term. Unless terminated earlier, this Agreement shall expire December "
+                            "31, 2016. Recipient's obligations shall expire three (3) years from the date hereof.\n4. Governing Law")
+    term = nda.extract(DocText([text]))["term"]
+    assert term.value == "3 years"
+    assert term.status != ACCEPTED and term.confidence <= 0.6
+    without_date = nda.extract(DocText([text.replace("shall expire December 31, 2016", "may be terminated by notice")]))
+    assert without_date["term"].confidence > 0.6
+
+
 @pytest.mark.parametrize("state", ["Delaware", "California", "Massachusetts", "North Carolina"])
 def test_jurisdiction_states(state):
     assert nda.extract(make(state=state))["jurisdiction"].value == state
