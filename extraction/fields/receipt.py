@@ -757,6 +757,11 @@ def extract_company(doc: DocText, lines: list[Line]):
         confidence = 0.93
     elif kind == "suffix":
         confidence = 0.8
+        # a trade name at the top of the receipt with its registration number or its address right
+        # under it is the seller's name line, not a slogan or a branch line
+        after = lines[line.index + 1].text if line.index + 1 < len(lines) else ""
+        if line.index <= 2 and (_is_reg_line(after) or _address_start_ok(after)):
+            confidence += 0.07
     else:
         confidence = 0.55
     if len(used) > 1:

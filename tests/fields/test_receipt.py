@@ -453,3 +453,14 @@ def test_column_layout_total_found_by_paid_equals_total_plus_change():
     # without the change label above the amounts the arithmetic alone does not decide
     _, plain = run(COLUMN_PAYMENT.replace("CHANGE\n", "BALANCE DUE\n"))
     assert plain["total"].confidence < out["total"].confidence
+
+
+def test_trade_name_with_its_registration_number_under_it_is_accepted():
+    text = TAXED.replace("SERI BAKERY TRADING", "GOLDEN CRUST BAKERY")  # a trade name, no legal form
+    _, out = run(text)
+    assert out["company"].value == "GOLDEN CRUST BAKERY"
+    assert out["company"].status == ACCEPTED
+    # the same name with a slogan line under it stays in review
+    _, slogan = run(text.replace("(JM0123456-X)\n", "FRESH EVERY MORNING\n"))
+    assert slogan["company"].value == "GOLDEN CRUST BAKERY"
+    assert slogan["company"].status == NEEDS_REVIEW
