@@ -602,7 +602,7 @@ def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
 # "SELanbur") and turns specks and rules into symbols ("—", "|", "“"). Values read from such a
 # page carry more character errors (a digit, a letter of a name), so they are sent to review
 # more readily (SCAN_MALUS off each field's confidence). Two of the three signs are required.
-SCAN_MALUS = {"company": 0.15, "address": 0.15, "date": 0.1, "total": 0.1}
+SCAN_MALUS = {"company": 0.15, "address": 0.15, "date": 0.1, "total": 0.15}
 
 
 def scan_like(doc: DocText) -> bool:
