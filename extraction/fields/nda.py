@@ -625,9 +625,20 @@ def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, 
     return names, (0.9 if clean else 0.7), "between A (\"X\") and B (\"Y\")"
 
 
-def _name_in_chunk(chunk: str) -> tuple[str, int, int] | None:
-    lead = re.match(r"[\s,;:]*(?:and\s+|&\s+|between\s+|among\s+)?(?:the\s+undersigned,?\s*)?", chunk, re.I)
+def _name_in_chunk(chunk: str, retry: bool = True) -> tuple[str, int, int] | None:
+    lead = re.match(r"[\s,;:]*(?:on\s+the\s+one\s+hand,?\s+)?(?:and\s*,?\s+|&\s+|between\s+|among\s+)?"
+                    r"(?:the\s+undersigned,?\s*)?", chunk, re.I)
     s = lead.end() if lead else 0
+    if retry:
+        # the chunk begins with the previous party's address or description: the name follows its last "and"
+        body = chunk[s:]
+        cut = _DESCRIPTOR.search(body)
+        if cut and cut.start() == 0:
+            joins = list(re.finditer(r"(?:,\s*|\s+)(?:and|&)\s*,?\s+(?=[A-Z“\"])", body))
+            if joins:
+                found = _name_in_chunk(body[joins[-1].start():], retry=False)
+                if found:
+                    return found[0], s + joins[-1].start() + found[1], s + joins[-1].start() + found[2]
     body = chunk[s:]
     cut = _DESCRIPTOR.search(body)
     if cut and cut.start() > 0:
@@ -675,7 +686,26 @@ _ALLCAPS_NAME = re.compile(r"^[A-Z0-9][A-Z0-9&.,'’\-]*(?: [A-Z0-9&][A-Z0-9&.,'
 _SIGN_NOISE = re.compile(
     r"^(?:very\s+truly\s+yours|sincerely|accepted|agreed|acknowledged|confirmed|in\s+witness|name|title|date|its|"
     r"by|address|signature|witness|employee|executive|company|associate|the\s+company|page|exhibit|\d+|"
-    r"intentionally|\[)", re.I)
+    r"intentionally|authori[sz]ed|\[)", re.I)
+
+
+_COLUMN_GAP = re.compile(r"[ \t\u00a0]{2,}")
+_SUFFIX_THEN_NAME = re.compile(
+    r"(?<=[\s,])(?:INC|CORP|CORPORATION|LLC|L\.L\.C|LLP|L\.P|LP|LTD|LIMITED|PLC|N\.A|CO)\.?(?=[ \t\u00a0]+(?![IVX]+\b)[A-Z]{2})")
+
+
+def _column_names(line: str) -> list[str]:
+    """The names on one signature-page line: two-column pages put both parties' names on one line,
+    apart by a wide gap or only by a space after the first one's legal form ('ACME, INC. BOLT LLC')."""
+    pieces = []
+    for part in _COLUMN_GAP.split(line.strip(" \t\u00a0")):
+        start = 0
+        for m in _SUFFIX_THEN_NAME.finditer(part):
+            if m.start() > start:
+                pieces.append(part[start:m.end()])
+                start = m.end()
+        pieces.append(part[start:])
+    return [p for p in (x.strip(" \t\u00a0,") for x in pieces) if p]
 
 
 def _signature_parties(doc: DocText) -> list[tuple[str, int, int, str]]:
@@ -686,14 +716,21 @@ def _signature_parties(doc: DocText) -> list[tuple[str, int, int, str]]:
         window_start = max(0, by.start() - 160)
         lines = list(_SIGN_LINE.finditer(text, window_start, by.start()))
         for lm in reversed(lines[-3:]):
-            raw = _clean_name(re.sub(r"\s*:\s*$", "", lm.group("name")))
-            if not raw or _SIGN_NOISE.match(raw):
+            whole = _clean_name(re.sub(r"\s*:\s*$", "", lm.group("name")))
+            if not whole or _SIGN_NOISE.match(whole):
                 continue
-            is_entity = re.search(rf"(?:^|[\s,]){_SUFFIX_I}$", raw) or _ALLCAPS_NAME.match(raw)
-            if is_entity and _looks_like_party(raw) and len(raw.split()) <= 8:
-                found = _locate(text, raw, lm.start())
-                if found:
-                    out.append((raw, found[0], found[1], "entity"))
+            pieces = _column_names(lm.group("name"))
+            for piece in pieces:
+                if len(pieces) > 1 and piece.rstrip().endswith(":"):
+                    continue  # a caption over one column ("COMPANY:", "ACME:"), not the party's name
+                raw = _clean_name(re.sub(r"\s*:\s*$", "", piece))
+                if not raw or _SIGN_NOISE.match(raw):
+                    continue
+                is_entity = re.search(rf"(?:^|[\s,]){_SUFFIX_I}$", raw) or _ALLCAPS_NAME.match(raw)
+                if is_entity and _looks_like_party(raw) and len(raw.split()) <= 8:
+                    found = _locate(text, raw, lm.start())
+                    if found:
+                        out.append((raw, found[0], found[1], "entity"))
             break
     for sm in re.finditer(r"/s/[\s\u00a0]*(?P<name>[A-Z][A-Za-z.'’\-]+(?:[ \t\u00a0]+[A-Z][A-Za-z.'’\-]*){1,3})", text):
         raw = _clean_name(sm.group("name").replace("\u00a0", " "))
@@ -807,6 +844,16 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
     if len(names) < 2:
         pool = {_value_key(kleister_name(n)) for n, _, _ in names}
         added = 0
+        for item in list(sig_entities):
+            # a signature line that holds a known party and something more: the other column's name
+            for known_raw, _, _ in list(names):
+                at = item[0].casefold().find(known_raw.casefold())
+                if at < 0 or len(item[0]) <= len(known_raw) + 3:
+                    continue
+                rest = _clean_name(item[0][:at] + " " + item[0][at + len(known_raw):])
+                found = _locate(doc.text, rest, item[1]) if _looks_like_party(rest) and len(rest.split()) >= 2 else None
+                if found and found[0] < item[2]:
+                    sig_entities.append((rest, found[0], found[1]))
         for item in sig_entities + sig_people:
             if not known(item[0], pool):
                 names.append(item)

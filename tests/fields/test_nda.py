@@ -300,6 +300,35 @@ def test_a_single_preamble_party_that_signs_again_is_more_credible_than_one_that
     assert b.confidence <= 0.5
 
 
+
+@pytest.mark.parametrize("preamble", [
+    "This Agreement dated April 15, 2014, between Acme Widgets, Inc., a Delaware corporation (“Acme”) with offices at "
+    "100 Front Street, Worcester, Massachusetts 01608 and Bolt Energy, Inc., a Delaware corporation located at One "
+    "Marina Park Drive, Boston (“Bolt”).\n",
+    "This Agreement is entered into as of November 19, 2009, between Acme Widgets, Inc. (“Acme”), on the one hand, "
+    "and Bolt Energy, Inc. (“Bolt”), on the other.\n",
+    "This Agreement is made by and between Acme Widgets, Inc. an Ohio corporation having a principal place of "
+    "business at 1 Riverside Plaza (\"Acme\") and, Bolt Energy, Inc. having a principal place of business at 12 Park "
+    "Drive (\"Bolt\").\n",
+])
+def test_second_party_after_the_first_ones_address_or_on_the_other_hand(preamble):
+    out = nda.extract(DocText(["CONFIDENTIALITY AGREEMENT\n" + preamble + BODY]))
+    assert out["party"].value == ["Acme Widgets Inc.", "Bolt Energy Inc."]
+
+
+def test_two_column_signature_line_gives_both_names():
+    assert nda._column_names("WORLD WIDGETS, INC. \u00a0 \u00a0BOLT ENERGY, INC.") == ["WORLD WIDGETS, INC.", "BOLT ENERGY, INC."]
+    assert nda._column_names("ACME WIDGETS, INC. BOLT ENERGY LLC") == ["ACME WIDGETS, INC.", "BOLT ENERGY LLC"]
+    assert nda._column_names("ACME PARTNERS LP II") == ["ACME PARTNERS LP II"]
+    # one name known from the preamble, the other column's name is what is left of the line
+    text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made between the company signing below (the “Company”), "
+            "and ACME WIDGETS, INC., with a principal place of business at 5 Basel Street (“Acme”).\n" + BODY +
+            "IN WITNESS WHEREOF, the parties have executed this Agreement.\nBOLT ENERGY ACME WIDGETS, INC.\n"
+            "By: /s/ Jane Roe By: /s/ John Doe\n")
+    values = nda.extract(DocText([text]))["party"].value
+    assert "Acme Widgets Inc." in values and "Bolt Energy" in values
+
+
 # --------------------------------------------------------------------------- the SLM where rules are unsure
 
 COMPETING_DATES = (
