@@ -46,12 +46,13 @@ def process_file(path: str | Path, runtime=None) -> dict:
         media_type = sniff_file(path)
         if media_type is None:
             raise ExtractionError("unsupported_type", "This kind of file is not supported.")
-        pages = [page.text for page in extract_pages(path, media_type)]
+        extracted = extract_pages(path, media_type)
+        pages = [page.text for page in extracted]
     except ExtractionError as exc:
         record.update({"doc_type": None, "error": exc.code, "fields": {}, "timings": {"text": time.perf_counter() - started}})
         return record
     text_time = time.perf_counter() - started
-    result = pipeline.run(pages, runtime=runtime, tier=_worker_tier)
+    result = pipeline.run(pages, runtime=runtime, tier=_worker_tier, methods=[page.method for page in extracted])
     record.update(
         {
             "doc_type": result.doc_type,

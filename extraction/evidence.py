@@ -31,6 +31,8 @@ class DocText:
     pages: list[str]
     # Personal data found by the PII stage, as (global start, global end, type); see safe_window.
     pii: list[tuple[int, int, str]] = field(default_factory=list)
+    # How each page's text was obtained ("text_layer", "ocr", "plain", "docx"), where known.
+    methods: list[str] = field(default_factory=list)
     text: str = field(init=False)
     _starts: list[int] = field(init=False, repr=False)
 
@@ -41,6 +43,11 @@ class DocText:
             self._starts.append(offset)
             offset += len(page) + len(PAGE_SEPARATOR)
         self.text = PAGE_SEPARATOR.join(self.pages)
+
+    @property
+    def read_by_ocr(self) -> bool:
+        """Whether any page was read from an image by OCR (its values carry character errors)."""
+        return "ocr" in self.methods
 
     def span(self, start: int, end: int) -> Span:
         """The page span of global offsets ``[start, end)`` (clipped to the page ``start`` falls on)."""

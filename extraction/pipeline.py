@@ -76,10 +76,11 @@ def revalidate_status(spec, fields, validation: DocumentValidation) -> DocumentV
 
 
 def run(pages: list[str], *, registry: TypeRegistry | None = None, runtime=None, extra_examples=(),
-        doc_type: str | None = None, tier=None) -> PipelineResult:
-    """Everything after text extraction, in-process. ``doc_type`` skips classification when known."""
+        doc_type: str | None = None, tier=None, methods: list[str] | None = None) -> PipelineResult:
+    """Everything after text extraction, in-process. ``doc_type`` skips classification when known;
+    ``methods`` says how each page was read (see DocText.methods)."""
     registry = registry or default_registry()
-    doc = DocText(pages)
+    doc = DocText(pages, methods=list(methods or []))
     timings = {}
     started = time.perf_counter()
     pii = find_pii(doc)

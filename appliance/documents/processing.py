@@ -91,7 +91,8 @@ def type_registry():
 
 def doc_text(document):
     """The document's evidence text, knowing where its personal data stands (for model prompts)."""
-    doc = DocText([page.text for page in document.pages.all()])
+    pages = list(document.pages.all())
+    doc = DocText([page.text for page in pages], methods=[page.method for page in pages])
     doc.set_pii((s["page"], s["start"], s["end"], s["type"]) for s in document.pii_spans)
     return doc
 

@@ -597,7 +597,9 @@ def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
     return out
 
 
-# Text read from a scanned image by Tesseract, not typed: Tesseract separates the text blocks it
+# Text read from a scanned image by Tesseract, not typed. The evidence layer says so for the pages
+# it read by OCR (DocText.read_by_ocr); text that arrives already recognised elsewhere is
+# recognised by Tesseract's marks: it separates the text blocks it
 # finds with empty lines, reads an all-capitals receipt with stray lower-case letters ("Tatal",
 # "SELanbur") and turns specks and rules into symbols ("—", "|", "“"). Values read from such a
 # page carry more character errors (a digit, a letter of a name), so they are sent to review
@@ -897,7 +899,7 @@ def extract(doc: DocText, runtime=None, *, today: date | None = None) -> dict[st
     total = extract_total(doc, lines, runtime)
     if total is not None:
         out["total"] = total
-    if scan_like(doc):
+    if doc.read_by_ocr or scan_like(doc):
         for name, result in out.items():
             result.confidence = _round(result.confidence - SCAN_MALUS[name])
     for name, result in out.items():

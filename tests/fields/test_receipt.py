@@ -405,6 +405,14 @@ def test_values_read_from_a_scan_are_less_sure_than_the_same_values_typed():
     assert typed["company"].status == ACCEPTED
 
 
+def test_pages_the_evidence_layer_read_by_ocr_are_less_sure_than_typed_pages():
+    typed = receipt.extract(DocText([SIMPLE], methods=["plain"]), today=TODAY)
+    ocr = receipt.extract(DocText([SIMPLE], methods=["ocr"]), today=TODAY)
+    for name in ("company", "address", "date", "total"):
+        assert ocr[name].value == typed[name].value
+        assert ocr[name].confidence < typed[name].confidence
+
+
 def test_ocr_suspects_spare_real_words_and_catch_legal_form_misreads():
     # plurals, singulars and real place words are not misreads
     assert receipt.ocr_suspects("POPULAR BOOK CO. (M) SDN BHD") == []
