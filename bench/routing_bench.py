@@ -1,0 +1,112 @@
+"""What threshold calibration buys, measured honestly: calibrated on one half of the labelled
+documents, scored on the other half (and the other way round), against the shipped thresholds.
+
+    .venv/bin/python manage.py process_folder ../shared/eval/docs --out /tmp/preds.jsonl --workers 2
+    .venv/bin/python bench/routing_bench.py /tmp/preds.jsonl [--gold ../shared/eval/gold.jsonl]
+        [--target 0.99] [--z 0] [--json out.json]
+
+For each objective (``field``: every field reaches the target; ``overall``: all fields together
+do, see appliance/routing/calibration.py) it prints automation and auto-precision
+- with the thresholds the predictions were made with (shipped),
+- calibrated and scored on the same documents (in-sample: what a perfect fit would promise),
+- 2-fold: each half decided with the thresholds calibrated on the other half (what to expect
+  on documents the calibration has not seen).
+The halves are fixed by a hash of the file name, so runs are comparable. Skips without the
+shared evaluation set.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
+
+
+def half_of(name: str) -> int:
+    return hashlib.sha256(name.encode()).digest()[0] % 2
+
+
+def measure(gold: dict, predictions: dict) -> dict:
+    """Automation and auto-precision of ``predictions`` (statuses as decided) against ``gold``."""
+    from appliance.routing.calibration import units_from_files
+
+    units = units_from_files(gold, predictions)
+    labelled = sum(u.gold for u in units)
+    accepted = correct = 0
+    for unit, (key, name) in zip(units, _unit_keys(gold)):
+        prediction = ((predictions.get(key) or {}).get("fields") or {}).get(name)
+        if isinstance(prediction, dict) and prediction.get("status") == "accepted" and unit.confidence is not None:
+            accepted += unit.accepted
+            correct += unit.correct
+    return {"gold": labelled, "accepted": accepted, "correct": correct,
+            "automation": round(accepted / labelled, 4) if labelled else 0.0,
+            "auto_precision": round(correct / accepted, 4) if accepted else None}
+
+
+def _unit_keys(gold: dict):
+    """(file, field) in the order units_from_files builds its units."""
+    from appliance.routing.compare import empty
+
+    for key, labelled in gold.items():
+        for name, expected in (labelled.get("fields") or {}).items():
+            if not empty(expected):
+                yield key, name
+
+
+def redecide(gold: dict, predictions: dict, fit_on: set[str], apply_to: set[str], **options) -> dict:
+    """Predictions of ``apply_to`` decided again with thresholds calibrated on ``fit_on``."""
+    from appliance.routing import calibration as cal
+
+    units = cal.units_from_files({k: gold[k] for k in fit_on}, {k: predictions[k] for k in fit_on if k in predictions})
+    thresholds = cal.calibrate(units, **options).thresholds
+    return {k: cal.apply_thresholds(predictions[k], thresholds) for k in apply_to if k in predictions}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("pred", type=Path)
+    parser.add_argument("--gold", type=Path, default=EVAL / "gold.jsonl")
+    parser.add_argument("--target", type=float, default=0.99)
+    parser.add_argument("--z", type=float, default=0.0)
+    parser.add_argument("--min-samples", type=int, default=20)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if not args.gold.exists():
+        print(f"skipped: {args.gold} is absent")
+        return 0
+
+    import django
+
+    django.setup()
+    from appliance.routing.calibration import read_jsonl
+
+    gold, predictions = read_jsonl(args.gold), read_jsonl(args.pred)
+    halves = [{k for k in gold if half_of(k) == h} for h in (0, 1)]
+    results = {"shipped": measure(gold, predictions)}
+    for objective in ("field", "overall"):
+        options = {"target": args.target, "z": args.z, "min_samples": args.min_samples, "objective": objective}
+        everything = set(gold)
+        results[f"{objective}, in-sample"] = measure(gold, {**predictions, **redecide(gold, predictions, everything, everything, **options)})
+        crossed = {**redecide(gold, predictions, halves[0], halves[1], **options),
+                   **redecide(gold, predictions, halves[1], halves[0], **options)}
+        results[f"{objective}, 2-fold"] = measure(gold, {**predictions, **crossed})
+
+    print(f"target auto-precision {args.target} (z={args.z}); {results['shipped']['gold']} labelled values")
+    print(f"{'thresholds':<22}{'automation':>11}{'auto_precision':>16}")
+    for name, figures in results.items():
+        precision = "-" if figures["auto_precision"] is None else f"{figures['auto_precision']:.4f}"
+        print(f"{name:<22}{figures['automation']:>11.4f}{precision:>16}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
