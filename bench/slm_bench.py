@@ -317,7 +317,8 @@ def main():
 
     import numpy as np
 
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (a shared machine skews both sides)")
+    load_start = os.getloadavg()[0]
+    print(f"load average {load_start:.2f} on {os.cpu_count()} cores (a shared machine skews both sides)")
     print(f"compute type {args.compute_type}  threads={args.threads} ({args.inter} x {max(1, args.threads // args.inter)})  encoder: {args.docs} chunks x {SEQ_LEN} tokens, batch {args.batch}  "
           f"generator: {args.prompts} prompts x {PROMPT_LEN} tokens -> {NEW_TOKENS} new (greedy)", flush=True)
     ckpt = run_worker("prepare", args)["checkpoint"]
@@ -387,6 +388,11 @@ def main():
     print(f"target (>= 3x throughput per CPU-second at <= 0.5x peak memory, both models): "
           f"{'met' if target else 'NOT met'}; encoder {e['cpu_speedup']:.2f}x at {e['memory_ratio']:.2f}x memory, "
           f"generator {g['cpu_speedup']:.2f}x at {g['memory_ratio']:.2f}x memory")
+    busy = max(load_start, res["load_average_end"]) > 0.5 * (os.cpu_count() or 1)
+    if busy:
+        print(f"WARNING: load average {load_start:.2f} -> {res['load_average_end']:.2f}: the machine was busy and the figures are noisy. With more "
+              f"than one thread per batch, OpenMP threads then spin and burn CPU-seconds (PyTorch's most); rerun quiet.")
+    res["load_average_start"], res["busy"] = load_start, busy
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n")
 

@@ -161,8 +161,10 @@ def configure_cpu_backend() -> str | None:
     CTranslate2 picks AVX-512 for its own kernels (quantisation, softmax, GELU,
     layer norm, ...) only on Intel CPUs and AVX2 elsewhere, e.g. on AMD Zen 4
     (the GEMMs go to oneDNN, which detects the ISA itself). Forcing AVX-512
-    where the CPU has it made MiniLM ~13% and SmolLM2 decoding ~15-20% faster
-    per CPU-second on an AMD EPYC (bench/slm_bench.py). An operator's own
+    where the CPU has it made MiniLM ~13% faster per CPU-second on an AMD EPYC
+    (35.0 vs 30.9 chunks/CPU-s, batch 8; SmolLM2 decoding 0-20%, within the noise
+    of a shared machine); embeddings and greedy agreement with PyTorch stay as
+    they were (bench/slm_bench.py). An operator's own
     ``CT2_FORCE_CPU_ISA`` wins. Must run before the first model loads; returns
     the value set, if any.
     """
