@@ -4,7 +4,8 @@
                                               [--out preds.jsonl] [--cache DIR]
 
 Reads ../shared/eval/ (skips when absent). Texts come from the evidence layer
-(``extract_pages(path, sniff_file(path))``) and are cached under ``--cache``
+(``extract_pages(path, sniff_file(path))``), redacted as the pipeline redacts what the
+classifier sees, and are cached under ``--cache``
 (default /tmp/colony-classify-bench) keyed by file name, size and mtime, so that
 only the classifier is timed. Prints accuracy overall and per type, the confusion
 pairs, documents per second and per-document latency percentiles.
@@ -24,19 +25,26 @@ sys.path.insert(0, str(REPO))
 
 
 def cached_text(path: Path, cache: Path) -> str:
+    """The text the pipeline's classifier sees (pages joined as the evidence layer joins them, personal
+    data redacted: extraction.pipeline.classify), cached by file name, size and mtime."""
     st = path.stat()
-    dst = cache / f"{path.name}.{st.st_size}.{int(st.st_mtime)}.json"
+    dst = cache / f"{path.name}.{st.st_size}.{int(st.st_mtime)}.redacted.json"
     if dst.exists():
-        return "\n".join(json.loads(dst.read_text(encoding="utf-8")))
+        return json.loads(dst.read_text(encoding="utf-8"))
+    from extraction.evidence import DocText
+    from extraction.pipeline import find_pii
     from extraction.text import ExtractionError, extract_pages, sniff_file
 
     try:
         pages = [p.text for p in extract_pages(path, sniff_file(path))]
     except ExtractionError:
         pages = []
+    doc = DocText(pages)
+    find_pii(doc)
+    text = doc.safe_window(0, len(doc.text))
     cache.mkdir(parents=True, exist_ok=True)
-    dst.write_text(json.dumps(pages), encoding="utf-8")
-    return "\n".join(pages)
+    dst.write_text(json.dumps(text), encoding="utf-8")
+    return text
 
 
 def main():

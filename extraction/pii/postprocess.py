@@ -99,8 +99,19 @@ def _attach_postcodes(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 _NOT_A_NAME = re.compile(r"^(?:[A-Z]{2,5}|\w*_\w*)$")
 
 
+# Nor is a document's title a person or a place: spaCy tags all-capital titles such as "NON-DISCLOSURE
+# AGREEMENT", "GENERAL RELEASE" or "EXECUTIVE CONFIDENTIALITY" as PERSON or LOCATION, which redacts the
+# very words that say what the document is.
+_DOCUMENT_WORD = re.compile(
+    r"(?i)\b(?:agreements?|release|disclosure|non-?disclosure|confidentiality|confidential|non-?compet\w*|"
+    r"non-?solicit\w*|contract|amendment|addendum|exhibit|invoice|receipt|statement|waiver|covenants?)\b")
+
+
 def _plausible(text: str, span: PiiSpan) -> bool:
-    return not (span.type == "PERSON" and _NOT_A_NAME.match(text[span.start:span.end]))
+    value = text[span.start:span.end]
+    if span.type == "PERSON" and _NOT_A_NAME.match(value):
+        return False
+    return not (span.type in ("PERSON", "LOCATION") and _DOCUMENT_WORD.search(value))
 
 
 def finalize(text: str, raw: list[PiiSpan], config: PiiConfig) -> list[PiiSpan]:

@@ -110,3 +110,13 @@ def test_ordinary_sentences_stay_clean(analyzer, text):
 def test_age_is_only_the_number(found):
     got = found("This 79 year old female complaining of stomach pain.")
     assert got == {("AGE", "79")}
+
+
+def test_an_agreement_title_in_capitals_is_not_a_person_or_place(found):
+    # spaCy reads capitalised titles as names; redacting them would hide what the document is.
+    text = ("CONSULTING AND NON-DISCLOSURE AGREEMENT AND GENERAL RELEASE\n\n"
+            "EXECUTIVE CONFIDENTIALITY/NON-COMPETE AGREEMENT between John Michael Magouirk and the Company.")
+    spans = found(text)
+    assert ("PERSON", "John Michael Magouirk") in spans
+    assert not any(kind in ("PERSON", "LOCATION") and any(w in value for w in ("AGREEMENT", "DISCLOSURE", "CONFIDENTIALITY", "RELEASE"))
+                   for kind, value in spans)
