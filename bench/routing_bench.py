@@ -37,27 +37,18 @@ def measure(gold: dict, predictions: dict) -> dict:
     """Automation and auto-precision of ``predictions`` (statuses as decided) against ``gold``."""
     from appliance.routing.calibration import units_from_files
 
-    units = units_from_files(gold, predictions)
-    labelled = sum(u.gold for u in units)
-    accepted = correct = 0
-    for unit, (key, name) in zip(units, _unit_keys(gold)):
-        prediction = ((predictions.get(key) or {}).get("fields") or {}).get(name)
-        if isinstance(prediction, dict) and prediction.get("status") == "accepted" and unit.confidence is not None:
-            accepted += unit.accepted
-            correct += unit.correct
+    labelled = accepted = correct = 0
+    for key in gold:
+        fields = (predictions.get(key) or {}).get("fields") or {}
+        for unit in units_from_files({key: gold[key]}, predictions):
+            labelled += unit.gold
+            prediction = fields.get(unit.field)
+            if isinstance(prediction, dict) and prediction.get("status") == "accepted" and unit.confidence is not None:
+                accepted += unit.accepted
+                correct += unit.correct
     return {"gold": labelled, "accepted": accepted, "correct": correct,
             "automation": round(accepted / labelled, 4) if labelled else 0.0,
             "auto_precision": round(correct / accepted, 4) if accepted else None}
-
-
-def _unit_keys(gold: dict):
-    """(file, field) in the order units_from_files builds its units."""
-    from appliance.routing.compare import empty
-
-    for key, labelled in gold.items():
-        for name, expected in (labelled.get("fields") or {}).items():
-            if not empty(expected):
-                yield key, name
 
 
 def redecide(gold: dict, predictions: dict, fit_on: set[str], apply_to: set[str], **options) -> dict:
