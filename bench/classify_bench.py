@@ -26,13 +26,13 @@ sys.path.insert(0, str(REPO))
 
 def cached_text(path: Path, cache: Path) -> str:
     """The text the pipeline's classifier sees (pages joined as the evidence layer joins them, personal
-    data redacted: extraction.pipeline.classify), cached by file name, size and mtime."""
+    data redacted: extraction.pipeline.classifier_text), cached by file name, size and mtime."""
     st = path.stat()
     dst = cache / f"{path.name}.{st.st_size}.{int(st.st_mtime)}.redacted.json"
     if dst.exists():
         return json.loads(dst.read_text(encoding="utf-8"))
     from extraction.evidence import DocText
-    from extraction.pipeline import find_pii
+    from extraction.pipeline import classifier_text, find_pii
     from extraction.text import ExtractionError, extract_pages, sniff_file
 
     try:
@@ -41,7 +41,7 @@ def cached_text(path: Path, cache: Path) -> str:
         pages = []
     doc = DocText(pages)
     find_pii(doc)
-    text = doc.safe_window(0, len(doc.text))
+    text = classifier_text(doc)
     cache.mkdir(parents=True, exist_ok=True)
     dst.write_text(json.dumps(text), encoding="utf-8")
     return text

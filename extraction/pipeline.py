@@ -43,11 +43,15 @@ def find_pii(doc: DocText) -> list:
     return spans
 
 
+def classifier_text(doc: DocText) -> str:
+    """The text the classifier sees: redacted, as names and numbers say little about a document's kind."""
+    return doc.safe_window(0, len(doc.text))
+
+
 def classify(doc: DocText, *, runtime=None, extra_examples=()) -> Classified:
     from extraction import classify as classifier
 
-    # The classifier sees the redacted text: names and numbers say little about a document's kind.
-    outcome = classifier.classify(doc.safe_window(0, len(doc.text)), runtime=runtime, extra_examples=extra_examples)
+    outcome = classifier.classify(classifier_text(doc), runtime=runtime, extra_examples=extra_examples)
     return Classified(outcome.doc_type, float(outcome.confidence), outcome.method, dict(outcome.scores), list(outcome.usage))
 
 

@@ -154,7 +154,7 @@ def classify(document):
         document.save(update_fields=["doc_type", "doc_type_confidence", "classification"])
         record(
             "classified", document=document, system=system_actor(classified.usage[0] if classified.usage else None),
-            inputs_sha256={"text": sha256_text(doc.safe_window(0, len(doc.text)))},
+            inputs_sha256={"text": sha256_text(pipeline.classifier_text(doc))},
             candidates=[{"label": name, "score": round(float(score), 4)} for name, score in
                         sorted(classified.scores.items(), key=lambda item: -item[1])[:5]],
             details={"doc_type": doc_type.name, "method": classified.method},
