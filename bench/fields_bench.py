@@ -50,8 +50,10 @@ def main():
     with open(args.out, "w") as out, open(args.out + ".gold", "w") as gold_out:
         for record in gold:
             path = EVAL / "docs" / record["file"]
-            pages = [p.text for p in extract_pages(path, sniff_file(path))]
-            fields = extractor.extract(DocText(pages), runtime=runtime)
+            pages = extract_pages(path, sniff_file(path))
+            # the page methods too: the pipeline trusts values from OCR-read pages less
+            doc = DocText([p.text for p in pages], methods=[p.method for p in pages])
+            fields = extractor.extract(doc, runtime=runtime)
             out.write(json.dumps({"file": record["file"], "doc_type": args.doc_type,
                                   "fields": {k: v.as_dict() for k, v in fields.items()}}, default=str) + "\n")
             gold_out.write(json.dumps(record) + "\n")
