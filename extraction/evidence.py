@@ -11,6 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from extraction.text.base import METHOD_OCR
+
 PAGE_SEPARATOR = "\n\n"
 
 
@@ -47,7 +49,7 @@ class DocText:
     @property
     def read_by_ocr(self) -> bool:
         """Whether any page was read from an image by OCR (its values carry character errors)."""
-        return "ocr" in self.methods
+        return METHOD_OCR in self.methods
 
     def span(self, start: int, end: int) -> Span:
         """The page span of global offsets ``[start, end)`` (clipped to the page ``start`` falls on)."""
