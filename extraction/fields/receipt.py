@@ -322,7 +322,7 @@ def _column_payment(lines: list[Line], per_line) -> set[Decimal]:
             continue
         if not run:
             continue
-        # the label column printed just above the amounts names the change
+        # the label column printed just above the amounts (up to 8 lines, none with an amount) names the change
         labels = []
         for j in range(start - 1, max(-1, start - 9), -1):
             if per_line[j]:
@@ -391,7 +391,6 @@ def total_features(lines: list[Line]):
                 feats[top]["pair_cash"] = 1.0
                 if feats[top - v]["change"] and not feats[v]["change"]:
                     feats[v]["paid_minus_change"] = 1.0
-    if has_payment:
         for v in _column_payment(lines, per_line):
             if v in feats:
                 feats[v]["column_total"] = 1.0
@@ -546,7 +545,7 @@ VOCABULARY = {
     "KEPONG", "PUCHONG", "SUBANG", "DAMANSARA", "AMPANG", "SETIA", "PERMAS", "SEMBILAN", "NEGERI",
     "INDUSTRIAL", "CENTRE", "CENTER", "SQUARE", "AVENUE", "STREET", "GARDEN", "HEIGHTS", "PUSAT",
     "KEMBANGAN", "SERI", "BARU", "JAYA", "KEDAI", "RUNCIT", "MAKANAN", "RAYA", "SRI", "DESA", "MEDAN",
-    "BATU", "LAMA", "MALL", "CITY", "PARK", "SUNGAI", "BUKIT", "PULAU", "KOTA", "PEKAN", "SEKSYEN",
+    "BATU", "LAMA", "MALL", "CITY", "PARK", "SUNGAI", "BUKIT", "PULAU", "KOTA", "PEKAN",
     # real words and spellings one edit away from the words above (not misreads)
     "BOOK", "SERVICE", "STATIONERS", "UTARA", "SELATAN", "TIMUR", "BARAT", "KELANG", "LAMAN", "BORONG",
     "SUNGEI", "COMPLEX", "TAMPIN",
@@ -597,17 +596,19 @@ def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
     return out
 
 
-# Text read from a scanned image by Tesseract, not typed. The evidence layer says so for the pages
-# it read by OCR (DocText.read_by_ocr); text that arrives already recognised elsewhere is
-# recognised by Tesseract's marks: it separates the text blocks it
-# finds with empty lines, reads an all-capitals receipt with stray lower-case letters ("Tatal",
-# "SELanbur") and turns specks and rules into symbols ("—", "|", "“"). Values read from such a
-# page carry more character errors (a digit, a letter of a name), so they are sent to review
-# more readily (SCAN_MALUS off each field's confidence). Two of the three signs are required.
+# Values read from a scanned image carry more character errors (a digit, a letter of a name) than
+# typed text, so they are sent to review more readily: this much off each field's confidence.
 SCAN_MALUS = {"company": 0.15, "address": 0.15, "date": 0.1, "total": 0.15}
 
 
 def scan_like(doc: DocText) -> bool:
+    """Whether a page looks like Tesseract's reading of a scan, for text whose pages the evidence
+    layer did not mark as OCR (DocText.read_by_ocr), e.g. text recognised before it arrived.
+
+    Tesseract leaves three signs, and two of them on one page are required: text blocks separated
+    by empty lines, stray lower-case letters in an all-capitals receipt ("Tatal", "SELanbur"), and
+    specks and rules read as symbols ("—", "|", "“").
+    """
     for page in doc.pages:
         body = page.strip()
         if not body:
