@@ -76,8 +76,8 @@ class ModelSpec:
     compute_type: str = "int8"  # on the CPU
     cuda_compute_type: str = "int8_float16"  # on CUDA, when device resolves to it
     device: str = "auto"  # "auto" picks CUDA when a GPU is visible
-    threads: int = 0  # intra-op threads per call; 0 = the cores this process may use (max 8); the embedded SLMs use 1
-    # (see SLM_THREADS below)
+    # intra-op threads per call; 0 = the cores this process may use (max 8); the embedded SLMs use SLM_THREADS
+    threads: int = 0
     inter_threads: int = 1  # batches a model runs in parallel
     tier: str = "slm"
     cost_per_1k_tokens: float = 1.0  # relative to the default generator
