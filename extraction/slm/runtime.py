@@ -155,7 +155,7 @@ def _cpu_threads() -> int:
 _AVX512_FLAGS = {"avx512f", "avx512bw", "avx512dq", "avx512vl"}
 
 
-def configure_cpu_backend() -> str | None:
+def configure_cpu_backend(cpuinfo: str = "/proc/cpuinfo") -> str | None:
     """Let CTranslate2 use its AVX-512 kernels on non-Intel CPUs that have AVX-512.
 
     CTranslate2 picks AVX-512 for its own kernels (quantisation, softmax, GELU,
@@ -166,12 +166,12 @@ def configure_cpu_backend() -> str | None:
     of a shared machine); embeddings and greedy agreement with PyTorch stay as
     they were (bench/slm_bench.py). An operator's own
     ``CT2_FORCE_CPU_ISA`` wins. Must run before the first model loads; returns
-    the value set, if any.
+    the value set, if any. ``cpuinfo`` is where the vendor and flags are read.
     """
     if os.environ.get("CT2_FORCE_CPU_ISA"):
         return None
     try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+        with open(cpuinfo, encoding="ascii", errors="replace") as fh:
             head = fh.read(1 << 16)
     except OSError:  # not Linux: leave CTranslate2's choice
         return None
