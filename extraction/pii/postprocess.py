@@ -99,9 +99,10 @@ def _attach_postcodes(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
 _NOT_A_NAME = re.compile(r"^(?:[A-Z]{2,5}|\w*_\w*)$")
 
 
-# Nor is a document's title a person or a place: spaCy tags all-capital titles such as "NON-DISCLOSURE
-# AGREEMENT", "GENERAL RELEASE" or "EXECUTIVE CONFIDENTIALITY" as PERSON or LOCATION, which redacts the
-# very words that say what the document is.
+# Nor is a document's title a person or a place: spaCy tags titles, most often all-capital ones such as
+# "NON-DISCLOSURE AGREEMENT", "GENERAL RELEASE" or "EXECUTIVE CONFIDENTIALITY", as PERSON or LOCATION,
+# which redacts the very words that say what the document is. A PERSON or LOCATION span holding one of
+# these words, in any case, is dropped whole.
 _DOCUMENT_WORD = re.compile(
     r"(?i)\b(?:agreements?|release|disclosure|non-?disclosure|confidentiality|confidential|non-?compet\w*|"
     r"non-?solicit\w*|contract|amendment|addendum|exhibit|invoice|receipt|statement|waiver|covenants?)\b")
