@@ -451,9 +451,10 @@ _SUFFIX = (
     r"Partners|Holdings|Group|Fund|Associates|Enterprises|Technologies|Systems)\.?"
 )
 _SUFFIX_END = re.compile(rf"(?:^|[\s,]){_SUFFIX}\s*$")
+_NAME_GAP = r"[ ,\u00a0]+"  # spaces, no-break spaces ('Raymond James\xa0& Associates'), commas
 _ENTITY_RE = re.compile(
-    rf"(?P<name>(?:[A-Z0-9][\w.'’&\-]*|&|and|of|the|de|du|la|\.)(?:[ ,]+(?:[A-Z0-9][\w.'’&\-/]*|&|and|of|the|de|for)){{0,7}}"
-    rf"[ ,]+{_SUFFIX})(?![\w])"
+    rf"(?P<name>(?:[A-Z0-9][\w.'’&\-]*|&|and|of|the|de|du|la|\.)(?:{_NAME_GAP}(?:[A-Z0-9][\w.'’&\-/]*|&|and|of|the|de|for)){{0,7}}"
+    rf"{_NAME_GAP}{_SUFFIX})(?![\w])"
 )
 _DEFINED = re.compile(
     r"\(\s*(?:each\s+|together\s+|collectively\s+)?(?:the\s+|this\s+|a\s+|an\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?|herein\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
@@ -548,6 +549,25 @@ _NOT_A_NAME = re.compile(
     rf"|^(?:{'|'.join(re.escape(x) for x in US_STATES)})\s+(?:corporation|company|limited\s+liability\s+company|partnership)$",
     re.I,
 )
+
+
+_LINE_TAIL_WORDS = re.compile(r"(?:(?<=\s)|^)((?:[A-Z][\w'’&\-]*|and|of|&)(?:[ \u00a0]+(?:[A-Z][\w'’&\-]*|and|of|&)){0,3})[ \u00a0]*$")
+
+
+def _wrapped_start(text: str, start: int) -> int:
+    """Where a name that starts a line really starts, when the text wrapped it: the capitalised words that
+    end the previous line of a running sentence ('... and Offshore and Marine' / 'Holdings LLC')."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t\u00a0") or line_start == 0:
+        return start
+    prev_start = text.rfind("\n", 0, line_start - 1) + 1
+    prev = text[prev_start:line_start - 1]
+    tail = _LINE_TAIL_WORDS.search(prev)
+    if not tail or len(prev.strip()) < len(tail.group(1)) + 20:
+        return start  # nothing to take, or the previous line is a caption of its own ('Logo')
+    words = tail.group(1)
+    lead = re.match(r"(?:(?:and|of|&)[ \u00a0]+)+", words)  # '... and' joins, it does not name
+    return prev_start + tail.start(1) + (lead.end() if lead else 0)
 
 
 def _looks_like_party(name: str) -> bool:
@@ -866,13 +886,14 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
         pool = {_value_key(kleister_name(n)) for n, _, _ in names}
         head = doc.text[:1500]
         for em in _ENTITY_RE.finditer(head):
-            raw = _clean_name(em.group("name"))
-            raw = re.sub(r"^(?:[A-Z][a-z]+\s+)*?(?:with|of|by|for|between|and|to)\s+", "", raw)
+            name_start = _wrapped_start(head, em.start("name"))
+            raw = _clean_name(head[name_start:em.end("name")])
+            raw = re.sub(r"^(?:[A-Z][a-z]+\s+)*?(?:with|of|by|for|between|to)\s+", "", raw)  # "and" may join a name
             if not _looks_like_party(raw) or known(raw, pool) or len(raw.split()) > 7:
                 continue
             if not re.search(rf"(?:^|[\s,]){_SUFFIX}$", raw) or raw.isupper() and len(raw) > 60:
                 continue
-            found = _locate(doc.text, raw, em.start("name"))
+            found = _locate(doc.text, raw, name_start)
             if found:
                 names.append((raw, found[0], found[1]))
                 score, cue = min(score, 0.45) if score else 0.4, cue + " + entity in the opening lines"

@@ -316,6 +316,25 @@ def test_second_party_after_the_first_ones_address_or_on_the_other_hand(preamble
     assert out["party"].value == ["Acme Widgets Inc.", "Bolt Energy Inc."]
 
 
+@pytest.mark.parametrize("opening, name", [
+    # a line break inside the name, a no-break space, 'and' inside the name
+    ("In connection with a possible transaction involving Acme\nRespiratory Therapeutics, Inc. (the “Company”), you "
+     "have asked for information.", "Acme Respiratory Therapeutics Inc."),
+    ("You have advised the Company’s agent, Raymond James\u00a0& Associates, Inc. (acting as its agent), that you "
+     "wish to receive information.", "Raymond James and Associates Inc."),
+    ("The undersigned agrees with the company referred to as the Company and Offshore and Marine\nHoldings LLC "
+     "(the “Representative”) as follows.", "Offshore and Marine Holdings LLC"),
+])
+def test_an_entity_in_the_opening_lines_keeps_its_whole_name(opening, name):
+    text = "CONFIDENTIALITY AGREEMENT\n" + opening + "\n" + BODY
+    assert name in nda.extract(DocText([text]))["party"].value
+
+
+def test_a_caption_line_above_an_entity_is_not_part_of_its_name():
+    text = "CONFIDENTIALITY AGREEMENT\nLogo\nAcme Securities LLC\nYou have asked for information.\n" + BODY
+    assert "Acme Securities LLC" in nda.extract(DocText([text]))["party"].value
+
+
 def test_two_column_signature_line_gives_both_names():
     assert nda._column_names("WORLD WIDGETS, INC. \u00a0 \u00a0BOLT ENERGY, INC.") == ["WORLD WIDGETS, INC.", "BOLT ENERGY, INC."]
     assert nda._column_names("ACME WIDGETS, INC. BOLT ENERGY LLC") == ["ACME WIDGETS, INC.", "BOLT ENERGY LLC"]
