@@ -123,6 +123,11 @@ def _intra(args) -> int:
     return max(1, args.threads // args.inter)
 
 
+def _sub_batch(n_prompts: int, args) -> int:
+    """Prompts per sub-batch, so that the batch runs as ``--inter`` sub-batches at once."""
+    return -(-n_prompts // args.inter)
+
+
 def worker_ct2_encoder(args) -> dict:
     import ctranslate2
     import numpy as np
@@ -210,7 +215,7 @@ def worker_ct2_generator(args) -> dict:
     batch_s = float("inf")
     for _ in range(args.repeat):
         t = time.perf_counter()
-        gen.generate_batch(prompts, max_batch_size=-(-len(prompts) // args.inter), **kw)  # K sub-batches at once
+        gen.generate_batch(prompts, max_batch_size=_sub_batch(len(prompts), args), **kw)  # K sub-batches at once
         batch_s = min(batch_s, time.perf_counter() - t)
     return {
         "latency_s": latencies, "cpu_s": cpu, "outputs": outputs, "batched_tokens_per_s": len(prompts) * NEW_TOKENS / batch_s,
@@ -254,7 +259,7 @@ def worker_torch_generator(args) -> dict:
             cpu.append(time.process_time() - c)
             outputs.append(out[0][len(p):].tolist())
         single_peak = peak_rss_mb()
-        size = -(-len(prompts) // args.inter)
+        size = _sub_batch(len(prompts), args)
         pool = ThreadPoolExecutor(args.inter)
 
         def part(s):
@@ -319,7 +324,7 @@ def main():
 
     load_start = os.getloadavg()[0]
     print(f"load average {load_start:.2f} on {os.cpu_count()} cores (a shared machine skews both sides)")
-    print(f"compute type {args.compute_type}  threads={args.threads} ({args.inter} x {max(1, args.threads // args.inter)})  encoder: {args.docs} chunks x {SEQ_LEN} tokens, batch {args.batch}  "
+    print(f"compute type {args.compute_type}  threads={args.threads} ({args.inter} x {_intra(args)})  encoder: {args.docs} chunks x {SEQ_LEN} tokens, batch {args.batch}  "
           f"generator: {args.prompts} prompts x {PROMPT_LEN} tokens -> {NEW_TOKENS} new (greedy)", flush=True)
     ckpt = run_worker("prepare", args)["checkpoint"]
     ce, te = run_worker("ct2-encoder", args), run_worker("torch-encoder", args)
