@@ -413,6 +413,16 @@ def test_pages_the_evidence_layer_read_by_ocr_are_less_sure_than_typed_pages():
         assert ocr[name].confidence < typed[name].confidence
 
 
+def test_the_pipeline_hands_the_page_methods_to_the_extractor():
+    from extraction import pipeline
+
+    typed = pipeline.run([SIMPLE], doc_type="receipt", methods=["plain"]).fields
+    ocr = pipeline.run([SIMPLE], doc_type="receipt", methods=["ocr"]).fields
+    for name in ("company", "address", "date", "total"):
+        assert ocr[name].value == typed[name].value
+        assert ocr[name].confidence < typed[name].confidence
+
+
 def test_ocr_suspects_spare_real_words_and_catch_legal_form_misreads():
     # plurals, singulars and real place words are not misreads
     assert receipt.ocr_suspects("POPULAR BOOK CO. (M) SDN BHD") == []
