@@ -547,8 +547,9 @@ VOCABULARY = {
     "KEMBANGAN", "SERI", "BARU", "JAYA", "KEDAI", "RUNCIT", "MAKANAN", "RAYA", "SRI", "DESA", "MEDAN",
     "BATU", "LAMA", "MALL", "CITY", "PARK", "SUNGAI", "BUKIT", "PULAU", "KOTA", "PEKAN",
     # real words and spellings one edit away from the words above (not misreads)
-    "BOOK", "SERVICE", "STATIONERS", "UTARA", "SELATAN", "TIMUR", "BARAT", "KELANG", "LAMAN", "BORONG",
-    "SUNGEI", "COMPLEX", "TAMPIN",
+    "BOOK", "SERVICE", "STATIONERS", "UTARA", "KELANG", "LAMAN", "BORONG", "SUNGEI",
+    # more address words (the other compass points, a building, a town), whose misreads are suspect too
+    "SELATAN", "TIMUR", "BARAT", "COMPLEX", "TAMPIN",
 }
 LEGAL_FORM = {"SDN", "BHD", "CO"}
 
