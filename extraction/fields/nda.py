@@ -279,6 +279,23 @@ def _date_candidates(doc: DocText) -> list[Candidate]:
     return out
 
 
+_LETTER_DATE_SURE = 0.87
+
+
+def _trust_letter_date(doc: DocText, cands: list[Candidate]) -> None:
+    """A letter agreement's date line is its date, unless it is countersigned on a later date (then that
+    acceptance date may be the one that counts): only then does the letter date stay unsure."""
+    letter = [c for c in cands if c.cue == "date line at the top (letter)"]
+    if not letter:
+        return
+    text = doc.text
+    sign = _SIGN_START.search(text, len(text) // 3)
+    signed_dates = {_date_value(m) for m in DATE_RE.finditer(text, sign.start() if sign else len(text) * 2 // 3)}
+    for c in letter:
+        if not any(d and d > c.value for d in signed_dates):
+            c.score = _LETTER_DATE_SURE
+
+
 def _choose_date(cands: list[Candidate]) -> tuple[Candidate | None, float, list[dict]]:
     if not cands:
         return None, 0.0, []
@@ -1055,6 +1072,7 @@ def extract(doc: DocText, runtime=None) -> dict[str, FieldResult]:
     results: dict[str, FieldResult] = {}
 
     cands = _date_candidates(doc)
+    _trust_letter_date(doc, cands)
     top, conf, shown = _choose_date(cands)
     top, conf, shown, method = _slm_choose(doc, cands, _ASK_DATE, runtime, top, conf, shown,
                                             THRESHOLDS["effective_date"])

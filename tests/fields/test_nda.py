@@ -191,7 +191,20 @@ def test_letter_agreement_parties_from_signature_blocks():
     assert out["term"].value == "18 months"
     assert out["jurisdiction"].value == "Delaware"
     assert out["effective_date"].value == "2012-04-04"
-    assert out["effective_date"].status != ACCEPTED  # a letter date alone is not sure enough
+    assert out["effective_date"].status == ACCEPTED  # the letter's date line, not countersigned later
+
+
+def test_a_letter_countersigned_on_a_later_date_leaves_its_date_unsure():
+    text = (
+        "Beta Industries, Inc.\n200 Harbor Road\nBoston, MA 02110\nApril 4, 2012\n"
+        "Ladies and Gentlemen:\nIn connection with your consideration of a possible transaction with Beta Industries, "
+        "Inc. (the “Company”), you have requested information. This letter agreement shall be governed by "
+        "the laws of the State of Delaware.\nVery truly yours,\nBETA INDUSTRIES, INC.\nBy: /s/ A. Smith\n"
+        "Accepted and agreed:\nGAMMA EQUITY PARTNERS, L.P.\nBy: /s/ B. Jones\nDate: April 19, 2012\n"
+    )
+    out = nda.extract(DocText([text]))
+    assert out["effective_date"].value == "2012-04-04"
+    assert out["effective_date"].status != ACCEPTED
 
 
 def test_kleister_name_normalisation():
