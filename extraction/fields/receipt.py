@@ -591,7 +591,7 @@ def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
         long_words = sorted({u for u in uppers if len(u) >= 4})
         for a_index, a in enumerate(long_words):
             for b in long_words[a_index + 1:]:
-                if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1:
+                if len(a) == len(b) and _edit1(a, b):  # one letter changed, none added or dropped
                     out.append(f"{a}/{b}")
     out += re.findall(r"[^\w\s.,&()'/@:#+\-]", text)
     return out
