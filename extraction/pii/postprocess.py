@@ -101,23 +101,44 @@ _NOT_A_NAME = re.compile(r"^(?:[A-Z]{2,5}|\w*_\w*)$")
 
 # Nor is a document's title a person or a place: spaCy tags titles, most often all-capital ones such as
 # "NON-DISCLOSURE AGREEMENT", "GENERAL RELEASE" or "EXECUTIVE CONFIDENTIALITY", as PERSON or LOCATION,
-# which redacts the very words that say what the document is. A PERSON or LOCATION span holding one of
-# these words, in any case, is dropped whole.
+# which redacts the very words that say what the document is. These words (in any case) are cut out of
+# a PERSON or LOCATION span; what is left of it stays redacted ("Exhibit A - William Turner Consulting
+# Agreement" keeps "A - William Turner Consulting"), so a name next to a title never leaks.
 _DOCUMENT_WORD = re.compile(
     r"(?i)\b(?:agreements?|release|disclosure|non-?disclosure|confidentiality|confidential|non-?compet\w*|"
     r"non-?solicit\w*|contract|amendment|addendum|exhibit|invoice|receipt|statement|waiver|covenants?)\b")
+_CONNECTOR = re.compile(r"(?i)^(?:[\s/&,\-–]|and\b|of\b|or\b|the\b)+|(?:[\s/&,\-–]|\band|\bof|\bor|\bthe)+$")
 
 
 def _plausible(text: str, span: PiiSpan) -> bool:
-    value = text[span.start:span.end]
-    if span.type == "PERSON" and _NOT_A_NAME.match(value):
-        return False
-    return not (span.type in ("PERSON", "LOCATION") and _DOCUMENT_WORD.search(value))
+    return not (span.type == "PERSON" and _NOT_A_NAME.match(text[span.start:span.end]))
+
+
+def _without_title_words(text: str, span: PiiSpan) -> list[PiiSpan]:
+    """``span`` with the document-title words cut out (the pieces left that still hold a word)."""
+    if span.type not in ("PERSON", "LOCATION"):
+        return [span]
+    cuts = list(_DOCUMENT_WORD.finditer(text, span.start, span.end))
+    if not cuts:
+        return [span]
+    pieces, start = [], span.start
+    for cut in cuts + [None]:
+        end = cut.start() if cut else span.end
+        piece = text[start:end]
+        lead = _CONNECTOR.match(piece)
+        s = start + (lead.end() if lead else 0)
+        tail = _CONNECTOR.search(text[s:end])
+        e = s + tail.start() if tail else end
+        if re.search(r"\p{L}{2}", text[s:e]) and (t := _trim(text, PiiSpan(s, e, span.type, span.score))) is not None:
+            pieces.append(t)
+        start = cut.end() if cut else span.end
+    return pieces
 
 
 def finalize(text: str, raw: list[PiiSpan], config: PiiConfig) -> list[PiiSpan]:
-    spans = [t for s in raw if s.type in config.entities and s.score >= config.threshold(s.type)
-             and (t := _trim(text, s)) is not None and _plausible(text, t)]
+    spans = [piece for s in raw if s.type in config.entities and s.score >= config.threshold(s.type)
+             and (t := _trim(text, s)) is not None and _plausible(text, t)
+             for piece in _without_title_words(text, t)]
     spans = _union_same_type(spans)
     spans = _resolve_overlaps(text, spans)
     spans = _attach_postcodes(text, spans)

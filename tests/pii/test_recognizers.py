@@ -120,3 +120,10 @@ def test_an_agreement_title_in_capitals_is_not_a_person_or_place(found):
     assert ("PERSON", "John Michael Magouirk") in spans
     assert not any(kind in ("PERSON", "LOCATION") and any(w in value for w in ("AGREEMENT", "DISCLOSURE", "CONFIDENTIALITY", "RELEASE"))
                    for kind, value in spans)
+
+
+def test_a_name_inside_a_title_stays_redacted(covered):
+    # The title words are cut out of the span, not the name with them.
+    spans = covered("Exhibit A - William Turner Consulting Agreement")
+    assert any("William Turner" in value for value in spans)
+    assert not any("Agreement" in value or "Exhibit" in value for value in spans)
