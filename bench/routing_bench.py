@@ -13,6 +13,12 @@ do, see appliance/routing/calibration.py) it prints automation and auto-precisio
   on documents the calibration has not seen).
 The halves are fixed by a hash of the file name, so runs are comparable. Skips without the
 shared evaluation set.
+
+It also prints what the models cost against sending every document whole to the largest tier
+(``--large-cost-per-1k``, default 10: the OpenAI-compatible tier's default relative cost, the
+embedded generator being 1.0), from the token accounting process_folder writes per file; the
+baseline counts each document at the larger of its tokens and its text length / 4, as the
+routing report does (appliance/routing/report.py).
 """
 from __future__ import annotations
 
@@ -51,6 +57,25 @@ def measure(gold: dict, predictions: dict) -> dict:
             "auto_precision": round(correct / accepted, 4) if accepted else None}
 
 
+CHARS_PER_TOKEN = 4
+
+
+def cost_ratio(predictions: dict, large_cost_per_1k: float) -> dict:
+    """Relative cost of the recorded model calls against the all-largest-tier baseline."""
+    actual = baseline_tokens = 0.0
+    tokens = 0
+    for record in predictions.values():
+        usage = record.get("usage") or {}
+        models = usage.get("models") or {}
+        spent = sum(m["tokens"] for m in models.values())
+        tokens += spent
+        actual += sum(m["cost"] for m in models.values())
+        baseline_tokens += max(spent, -(-int(usage.get("text_chars") or 0) // CHARS_PER_TOKEN))
+    baseline = baseline_tokens / 1000 * large_cost_per_1k
+    return {"tokens": tokens, "cost": round(actual, 3), "baseline_tokens": int(baseline_tokens),
+            "baseline_cost": round(baseline, 3), "ratio": round(actual / baseline, 4) if baseline else None}
+
+
 def redecide(gold: dict, predictions: dict, fit_on: set[str], apply_to: set[str], **options) -> dict:
     """Predictions of ``apply_to`` decided again with thresholds calibrated on ``fit_on``."""
     from appliance.routing import calibration as cal
@@ -67,6 +92,7 @@ def main(argv=None) -> int:
     parser.add_argument("--target", type=float, default=0.99)
     parser.add_argument("--z", type=float, default=0.0)
     parser.add_argument("--min-samples", type=int, default=20)
+    parser.add_argument("--large-cost-per-1k", type=float, default=10.0)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if not args.gold.exists():
@@ -94,6 +120,12 @@ def main(argv=None) -> int:
     for name, figures in results.items():
         precision = "-" if figures["auto_precision"] is None else f"{figures['auto_precision']:.4f}"
         print(f"{name:<22}{figures['automation']:>11.4f}{precision:>16}")
+    if any("usage" in record for record in predictions.values()):
+        results["cost"] = cost_ratio(predictions, args.large_cost_per_1k)
+        c = results["cost"]
+        print(f"model cost {c['cost']} ({c['tokens']} tokens) against {c['baseline_cost']} for every document "
+              f"read whole by the largest tier ({c['baseline_tokens']} tokens at {args.large_cost_per_1k}/1k): "
+              f"ratio {c['ratio']}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -63,9 +63,20 @@ def process_file(path: str | Path, runtime=None) -> dict:
                 {**span.to_dict(), "text": pages[span.page - 1][span.start:span.end]} for span in result.pii
             ],
             "timings": {"text": text_time, **result.timings},
+            "usage": usage_summary(result.usage, sum(len(page) for page in pages)),
         }
     )
     return record
+
+
+def usage_summary(usage: list, text_chars: int) -> dict:
+    """Tokens and relative cost per model of one document (the routing report's cost, per file)."""
+    models: dict[str, dict] = {}
+    for item in usage:
+        entry = models.setdefault(item.model, {"tier": item.tier, "tokens": 0, "cost": 0.0})
+        entry["tokens"] += item.total_tokens
+        entry["cost"] = round(entry["cost"] + item.relative_cost, 6)
+    return {"text_chars": text_chars, "models": models}
 
 
 def files_in(folder: Path) -> list[Path]:

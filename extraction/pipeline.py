@@ -11,6 +11,7 @@ from extraction.doctypes.registry import OTHER, TypeRegistry, default_registry
 from extraction.evidence import DocText
 from extraction.fields.registry import extract_fields
 from extraction.fields.result import FieldResult
+from extraction.slm.metered import MeteredRuntime
 from extraction.validation.validate import DocumentValidation, validate_document
 
 
@@ -32,6 +33,7 @@ class PipelineResult:
     validation: DocumentValidation
     pii: list = field(default_factory=list)  # PagePiiSpan
     timings: dict[str, float] = field(default_factory=dict)
+    usage: list = field(default_factory=list)  # runtime Usage of every model call, all stages
 
 
 def find_pii(doc: DocText) -> list:
@@ -56,10 +58,16 @@ def classify(doc: DocText, *, runtime=None, extra_examples=()) -> Classified:
 
 
 def extract_and_validate(doc: DocText, doc_type: str, registry: TypeRegistry, *, runtime=None, tier=None,
-                         escalations: list | None = None):
-    """Extract, validate, and escalate doubtful fields to the larger-model ``tier`` when one is given."""
+                         escalations: list | None = None, usage: list | None = None):
+    """Extract, validate, and escalate doubtful fields to the larger-model ``tier`` when one is given.
+
+    ``escalations`` and ``usage`` (when given) are extended with the larger tier's outcomes and the
+    token accounting (runtime Usage) of every small-model call the extractors made."""
     spec = registry.get(doc_type) or registry[OTHER]
-    fields = extract_fields(doc, spec, runtime=runtime) if spec.fields else {}
+    metered = MeteredRuntime(runtime) if runtime is not None else None
+    fields = extract_fields(doc, spec, runtime=metered) if spec.fields else {}
+    if usage is not None and metered is not None:
+        usage.extend(metered.usage)
     validation = validate_document(spec, fields)
     if tier is not None and validation.status != "done":
         from extraction.cascade import escalate
@@ -98,6 +106,10 @@ def run(pages: list[str], *, registry: TypeRegistry | None = None, runtime=None,
     timings["classify"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    fields, validation = extract_and_validate(doc, classified.doc_type, registry, runtime=runtime, tier=tier)
+    escalations, usage = [], list(classified.usage)
+    fields, validation = extract_and_validate(doc, classified.doc_type, registry, runtime=runtime, tier=tier,
+                                              escalations=escalations, usage=usage)
+    usage += [e.usage for e in escalations if e.usage is not None]
     timings["extract"] = time.perf_counter() - started
-    return PipelineResult(classified.doc_type, classified.confidence, classified, fields, validation, pii, timings)
+    return PipelineResult(classified.doc_type, classified.confidence, classified, fields, validation, pii, timings,
+                          usage)

@@ -163,14 +163,28 @@ def classify(document):
         document.move_to(Document.Status.CLASSIFIED)
 
 
+def _record_extraction_tokens(document, usage):
+    """One event per small model the extractors consulted, with the tokens it read (routing report's cost)."""
+    by_model = {}
+    for item in usage:
+        by_model.setdefault(item.model, []).append(item)
+    for calls in by_model.values():
+        record(
+            "extraction_model_usage", document=document, system=system_actor(calls[0]), route="slm",
+            details={"calls": len(calls)}, tokens=sum(c.total_tokens for c in calls),
+            cost=sum(c.relative_cost for c in calls),
+            latency_ms=int(sum(c.latency_ms for c in calls)) or None,
+        )
+
+
 def extract_and_validate(document):
     doc = doc_text(document)
     registry = type_registry()
     spec = registry.get(document.doc_type.name if document.doc_type else OTHER) or registry[OTHER]
     started = time.perf_counter()
-    escalations = []
+    escalations, usage = [], []
     fields, validation = pipeline.extract_and_validate(
-        doc, spec.name, registry, runtime=runtime(), tier=larger_tier(), escalations=escalations
+        doc, spec.name, registry, runtime=runtime(), tier=larger_tier(), escalations=escalations, usage=usage
     )
     latency = int((time.perf_counter() - started) * 1000)
     personal = {f.name for f in spec.fields if f.personal}
@@ -195,6 +209,7 @@ def extract_and_validate(document):
                 confidence=max(0.0, min(1.0, field.confidence)), route=field.method, outcome=field.status,
                 reason=field.reasons[0] if field.reasons else "", latency_ms=latency,
             )
+        _record_extraction_tokens(document, usage)
         for escalation in escalations:
             usage = escalation.usage
             record(
