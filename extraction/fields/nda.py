@@ -485,7 +485,7 @@ _NOT_PARTY_TERMS = re.compile(
     re.I,
 )
 _DESCRIPTOR = re.compile(
-    r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:corporation|company|limited|partnership|individual|bank|association|"
+    r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:(?i:corporation|company|limited|partnership)|individual|bank|association|"
     r"entity|resident|national|banking|business|trust|statutory|public|private|société|open|closed|joint|delaware|"
     r"nevada|new|[A-Z][a-z]+)\b|\b(?:whose|with\s+(?:its|a|offices)|having|located|organized|existing|"
     r"incorporated(?=\s+(?:in|under|and|as|pursuant|with)\b)|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual|with\s+(?:an?\s+|its\s+)?(?:principal|offices?|registered|head|place|address)|c/o)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
@@ -625,7 +625,7 @@ def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, 
     # the sentence ends at a period that is not an abbreviation
     for p in re.finditer(r"\.(?=\s+[A-Z“\"(])", text[start:end]):
         prefix = text[start:start + p.start()]
-        if re.search(rf"(?:\b{_SUFFIX[:-3]}|\b[A-Z]|\bNo|\bSt|\bU\.S|\bMr|\bMs|\bDr|\bJr|\bSr|\bN\.A)$", prefix):
+        if re.search(rf"(?:\b(?i:{_SUFFIX[:-3]})|\b[A-Z]|\bNo|\bSt|\bU\.S|\bMr|\bMs|\bDr|\bJr|\bSr|\bN\.A)$", prefix):
             continue
         end = start + p.end()
         break

@@ -348,6 +348,13 @@ def test_a_caption_line_above_an_entity_is_not_part_of_its_name():
     assert "Acme Securities LLC" in nda.extract(DocText([text]))["party"].value
 
 
+def test_an_upper_case_co_ltd_does_not_end_the_opening_sentence():
+    text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement governs the disclosure of information by and between ACME "
+            "WIDGETS, INC., a Delaware corporation, with offices at 20 Enterprise, Irvine, California, and BOLT "
+            "PHARMACEUTICAL CO. LTD. a JAPANESE CORPORATION, with offices in Tokyo (each a “party”).\n" + BODY)
+    assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Inc.", "Bolt Pharmaceutical Co. Ltd."]
+
+
 def test_two_column_signature_line_gives_both_names():
     assert nda._column_names("WORLD WIDGETS, INC. \u00a0 \u00a0BOLT ENERGY, INC.") == ["WORLD WIDGETS, INC.", "BOLT ENERGY, INC."]
     assert nda._column_names("ACME WIDGETS, INC. BOLT ENERGY LLC") == ["ACME WIDGETS, INC.", "BOLT ENERGY LLC"]
