@@ -474,7 +474,7 @@ _ENTITY_RE = re.compile(
     rf"{_NAME_GAP}{_SUFFIX})(?![\w])"
 )
 _DEFINED = re.compile(
-    r"\(\s*(?:each\s+|together\s+|collectively\s+)?(?:the\s+|this\s+|a\s+|an\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?|herein\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
+    r"\(\s*(?:each\s+|together\s+|collectively,?\s+)?(?:the\s+|this\s+|a\s+|an\s+|hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?|herein\s+(?:referred\s+to\s+as\s+|called\s+)?(?:the\s+)?)?"
     r"[“\"'‘”]+(?P<term>[^”\"’)]{1,40})[”\"’]+[^()]{0,120}?\)"
 )
 _NOT_PARTY_TERMS = re.compile(
@@ -592,8 +592,8 @@ def _looks_like_party(name: str) -> bool:
         return False
     if not re.match(r"[A-Z0-9“\"]", name):
         return False
-    if re.search(r"_{2,}|\[|\]", name):
-        return False
+    if re.search(r"_{2,}|\[|\]|\b[Xx]{3,}\b", name):
+        return False  # blanks and placeholders of a form ('XXXX', '[Name]', '______')
     if re.search(r"\b(?:Exhibit|Schedule|Agreement|Section|Page)\b|^(?:The\s+)?(?:Company|Parties|Party)\b", name, re.I):
         return False
     if _NOT_A_NAME.search(name):
@@ -625,7 +625,8 @@ def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, 
     # the sentence ends at a period that is not an abbreviation
     for p in re.finditer(r"\.(?=\s+[A-Z“\"(])", text[start:end]):
         prefix = text[start:start + p.start()]
-        if re.search(rf"(?:\b(?i:{_SUFFIX[:-3]})|\b[A-Z]|\bNo|\bSt|\bU\.S|\bMr|\bMs|\bDr|\bJr|\bSr|\bN\.A)$", prefix):
+        # abbreviations, in either case ('CO. LTD.', 'MR. SMITH'), and initials
+        if re.search(rf"(?:\b(?i:{_SUFFIX[:-3]}|No|St|U\.S|Mr|Mrs|Ms|Dr|Jr|Sr|N\.A)|\b[A-Z])$", prefix):
             continue
         end = start + p.end()
         break
@@ -949,6 +950,8 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
             confidence = min(0.98, confidence + 0.06)
         elif confirmed:
             confidence = min(0.98, confidence + 0.03)
+    if any(_GLUED_ENTITIES.search(v) for v in values):
+        confidence = min(confidence, 0.6)  # 'A, Inc. and A, L.P.' is two names read as one
     if method == "slm":
         confidence = min(confidence, 0.6)
     result = FieldResult(
@@ -959,6 +962,8 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
     return result
 
 
+_LEGAL_FORM = r"(?:Inc|Corp|Corporation|LLC|L\.?L\.?C|LLP|LP|L\.P|Ltd|Limited|PLC|N\.V|S\.A|AG|GmbH|B\.V)\.?"
+_GLUED_ENTITIES = re.compile(rf"(?i:(?:^|\s){_LEGAL_FORM},?\s+(?:and|&)\s+\S.*\s{_LEGAL_FORM}$)")
 _SIGN_START = re.compile(
     r"\bIN\s+WITNESS\b|\b(?:very\s+truly\s+yours|sincerely(?:\s+yours)?|yours\s+(?:truly|sincerely|faithfully))\b"
     r"|\b(?:accepted|agreed|acknowledged|confirmed)(?:,?\s+(?:and|&)\s+(?:accepted|agreed|acknowledged|confirmed))?"

@@ -355,6 +355,32 @@ def test_an_upper_case_co_ltd_does_not_end_the_opening_sentence():
     assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Inc.", "Bolt Pharmaceutical Co. Ltd."]
 
 
+def test_an_upper_case_title_or_suffix_does_not_end_the_opening_sentence():
+    text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made by and between ACME WIDGETS, INC. (hereinafter "
+            "referred to as “ACME”) and J. PATRICK SMITH, SR. (hereinafter referred to as “MR. SMITH”).\n" + BODY)
+    assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Inc.", "J. Patrick Smith Sr."]
+
+
+def test_collectively_with_a_comma_is_a_defined_term():
+    text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made by and among Acme Widgets Corp., a Delaware "
+            "corporation (collectively, “Acme”), and Bolt Energy LLC (“Bolt”).\n" + BODY)
+    assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Corp.", "Bolt Energy LLC"]
+
+
+def test_a_placeholder_is_not_a_party():
+    text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made by and between Acme Widgets, Inc. (the “Company”), "
+            "and XXXX (the “Employee”).\n" + BODY)
+    assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Inc."]
+
+
+def test_two_entities_read_as_one_name_are_not_accepted():
+    text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made by and among ACME WIDGETS, INC. and ACME WIDGETS, "
+            "L.P. (collectively, the “Company”), and Bolt Energy LLC (“Bolt”).\n" + BODY +
+            "IN WITNESS WHEREOF\nACME WIDGETS, INC.\nBy: /s/ Jane Roe\nBOLT ENERGY LLC\nBy: /s/ John Doe\n")
+    party = nda.extract(DocText([text]))["party"]
+    assert party.status != ACCEPTED and party.confidence <= 0.6
+
+
 def test_two_column_signature_line_gives_both_names():
     assert nda._column_names("WORLD WIDGETS, INC. \u00a0 \u00a0BOLT ENERGY, INC.") == ["WORLD WIDGETS, INC.", "BOLT ENERGY, INC."]
     assert nda._column_names("ACME WIDGETS, INC. BOLT ENERGY LLC") == ["ACME WIDGETS, INC.", "BOLT ENERGY LLC"]
