@@ -16,7 +16,10 @@ def cpuinfo(tmp_path, vendor, flags):
 
 @pytest.fixture
 def no_isa_override(monkeypatch):
-    monkeypatch.delenv("CT2_FORCE_CPU_ISA", raising=False)  # restored after the test
+    # setenv first: monkeypatch then restores the variable's state before the test (also when it was
+    # unset), including what configure_cpu_backend writes to os.environ itself
+    monkeypatch.setenv("CT2_FORCE_CPU_ISA", "")
+    monkeypatch.delenv("CT2_FORCE_CPU_ISA")
 
 
 def test_avx512_is_forced_on_a_non_intel_cpu_that_has_it(tmp_path, no_isa_override):
