@@ -57,11 +57,10 @@ def measure(gold: dict, predictions: dict) -> dict:
             "auto_precision": round(correct / accepted, 4) if accepted else None}
 
 
-CHARS_PER_TOKEN = 4
-
-
 def cost_ratio(predictions: dict, large_cost_per_1k: float) -> dict:
     """Relative cost of the recorded model calls against the all-largest-tier baseline."""
+    from appliance.routing.report import CHARS_PER_TOKEN
+
     actual = baseline_tokens = 0.0
     tokens = 0
     for record in predictions.values():
