@@ -116,8 +116,6 @@ def test_redacted_pdf_download_holds_no_hidden_text(processed, clerk):
     assert len(reader.pages) == 1
     assert "".join(page.extract_text() or "" for page in reader.pages).strip() == ""
     # Black boxes were drawn: the page image has solid black areas where the personal data stood.
-    from PIL import Image
-
     image = next(iter(reader.pages[0].images)).image.convert("L")
     assert sum(1 for pixel in image.getdata() if pixel < 10) > 500
 
