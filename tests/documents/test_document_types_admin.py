@@ -1,4 +1,6 @@
 """Admins add and edit document types in the admin; the schema editor refuses invalid schemas."""
+import json
+
 import pytest
 from django.test import Client
 
@@ -9,16 +11,15 @@ VALID = {"type": "object", "properties": {"policy_number": {"type": "string", "x
 
 
 def form(schema, rules="[]"):
-    import json
-
     return DocumentTypeForm(data={"name": "policy", "label": "Policy", "description": "An insurance policy.",
                                   "schema": json.dumps(schema), "rules": rules, "thresholds": "{}", "active": "on"})
 
 
 @pytest.mark.django_db
 def test_a_valid_schema_is_saved_and_used_by_the_pipeline():
-    assert form(VALID).is_valid()
-    form(VALID).save()
+    bound = form(VALID)
+    assert bound.is_valid()
+    bound.save()
     from appliance.documents.processing import type_registry
 
     assert [f.name for f in type_registry()["policy"].fields] == ["policy_number"]
