@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from extraction import pipeline
+from extraction.slm.metered import by_model
 from extraction.text import ExtractionError, extract_pages, sniff_file
 
 SUPPORTED_SUFFIXES = {".pdf", ".txt", ".text", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -71,11 +72,11 @@ def process_file(path: str | Path, runtime=None) -> dict:
 
 def usage_summary(usage: list, text_chars: int) -> dict:
     """Tokens and relative cost per model of one document (the routing report's cost, per file)."""
-    models: dict[str, dict] = {}
-    for item in usage:
-        entry = models.setdefault(item.model, {"tier": item.tier, "tokens": 0, "cost": 0.0})
-        entry["tokens"] += item.total_tokens
-        entry["cost"] = round(entry["cost"] + item.relative_cost, 6)
+    models = {
+        model: {"tier": calls[0].tier, "tokens": sum(c.total_tokens for c in calls),
+                "cost": round(sum(c.relative_cost for c in calls), 6)}
+        for model, calls in by_model(usage).items()
+    }
     return {"text_chars": text_chars, "models": models}
 
 

@@ -15,6 +15,7 @@ from audit.events import record, sha256_pages, sha256_text
 from extraction import pipeline
 from extraction.doctypes.registry import OTHER, TypeRegistry
 from extraction.evidence import DocText
+from extraction.slm.metered import by_model
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ def larger_tier():
     return _tier or None
 
 
+UNREACHED_TIER = {"model": "llm", "version": "1", "quantisation": "unknown", "device": "remote"}
+
+
 def system_actor(usage=None):
     """Who decided, for the audit log: the model (name, version, quantisation, device) or the rules."""
     if usage is None:
@@ -63,16 +67,6 @@ def system_actor(usage=None):
     get = usage.get if isinstance(usage, dict) else lambda key, default="": getattr(usage, key, default)
     return {"model": get("model", "") or "unknown", "version": "1",
             "quantisation": get("compute_type", "") or "unknown", "device": get("device", "") or "unknown"}
-
-
-def generator_identity():
-    """Name, compute type and device of the generator the extractors consult, for the audit log."""
-    from extraction.slm.registry import get_registry
-    from extraction.slm.runtime import resolve_compute_type, resolve_device
-
-    spec = get_registry().default("generator")
-    device = resolve_device(spec.device)
-    return {"model": spec.name, "compute_type": resolve_compute_type(spec, device), "device": device}
 
 
 def quality_control_sample(document_id):
@@ -165,10 +159,7 @@ def classify(document):
 
 def _record_extraction_tokens(document, usage):
     """One event per small model the extractors consulted, with the tokens it read (routing report's cost)."""
-    by_model = {}
-    for item in usage:
-        by_model.setdefault(item.model, []).append(item)
-    for calls in by_model.values():
+    for calls in by_model(usage).values():
         record(
             "extraction_model_usage", document=document, system=system_actor(calls[0]), route="slm",
             details={"calls": len(calls)}, tokens=sum(c.total_tokens for c in calls),
@@ -188,8 +179,8 @@ def extract_and_validate(document):
     )
     latency = int((time.perf_counter() - started) * 1000)
     personal = {f.name for f in spec.fields if f.personal}
-    # Extractors that consult the SLM run the registry's default generator.
-    slm_usage = generator_identity()
+    # The generator the extractors consulted, as its calls reported it (fields settled by rules name none).
+    slm_usage = next((u for u in usage if u.kind == "generator"), None)
     with transaction.atomic():
         _claim(document)
         ExtractedField.objects.filter(document=document).delete()
@@ -214,9 +205,8 @@ def extract_and_validate(document):
             usage = escalation.usage
             record(
                 "field_escalated", document=document, field=escalation.field, route="llm",
-                system={"model": getattr(usage, "model", "llm") or "llm", "version": "1",
-                        "quantisation": getattr(usage, "compute_type", "") or "unknown",
-                        "device": getattr(usage, "device", "") or "remote"},
+                # an unreachable tier reported no usage: the event still names the tier, not the rules
+                system=system_actor(usage) if usage is not None else UNREACHED_TIER,
                 outcome=escalation.outcome, reason=escalation.error, confidence=max(0.0, min(1.0, escalation.confidence)),
                 tokens=getattr(usage, "total_tokens", None), cost=getattr(usage, "relative_cost", None),
                 latency_ms=int(getattr(usage, "latency_ms", 0) or 0) or None,

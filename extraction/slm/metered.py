@@ -30,3 +30,11 @@ class MeteredRuntime:
             return result
 
         return call
+
+
+def by_model(usage: list) -> dict[str, list]:
+    """Usage records grouped by the model that spent them, in first-call order."""
+    groups: dict[str, list] = {}
+    for item in usage:
+        groups.setdefault(item.model, []).append(item)
+    return groups

@@ -25,3 +25,12 @@ def test_every_call_is_recorded_once_and_answers_pass_through():
     assert metered.usage == [("score", 2), ("batch", 2)]
     assert metered.name == "fake"  # other attributes are the runtime's own
     assert not hasattr(metered, "generate")  # calls the runtime lacks stay missing (extractors test for them)
+
+
+def test_usage_groups_by_the_model_that_spent_it():
+    from types import SimpleNamespace
+
+    from extraction.slm.metered import by_model
+
+    a1, b, a2 = (SimpleNamespace(model=m) for m in ("a", "b", "a"))
+    assert by_model([a1, b, a2]) == {"a": [a1, a2], "b": [b]}
