@@ -62,6 +62,29 @@ def test_stages_redact_classify_extract_and_audit(stored_document):
 
 
 @pytest.mark.django_db
+def test_tokens_the_extractors_spend_on_the_small_model_are_audited(clerk, settings, tmp_path):
+    # A receipt whose total is a close call: the rules ask the generator (real model) to confirm it.
+    from django.core.files.base import ContentFile
+
+    from tests.fields.test_receipt import UNSURE
+
+    settings.COLONY_PII_KEY_FILE = tmp_path / "pii.key"
+    document = Document(team=clerk.membership.team, uploader=clerk, source="api", original_filename="r.txt",
+                        sha256="1" * 64, size=len(UNSURE), media_type="text/plain")
+    document.original.save("upload", ContentFile(UNSURE.encode()), save=False)
+    document.save()
+    Page.objects.create(document=document, number=1, text=UNSURE, method="plain")
+    document.move_to(Document.Status.TEXT_EXTRACTED)
+    processing.redact_pii(document)
+    processing.classify(document)
+    assert document.doc_type.name == "receipt"
+
+    processing.extract_and_validate(document)
+    usage = AuditEvent.objects.get(document_id=document.id, kind="extraction_model_usage")
+    assert usage.model == "smollm2-135m" and usage.tokens > 0 and usage.details["calls"] >= 1
+
+
+@pytest.mark.django_db
 def test_a_stage_run_twice_stores_once(stored_document):
     processing.redact_pii(stored_document)
     stale = Document.objects.get(pk=stored_document.pk)
