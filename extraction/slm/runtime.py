@@ -305,15 +305,16 @@ class LoadedModel:
         truncated = tuple(bool(e.overflowing) for e in encodings)
         dim = None
         vectors: list[np.ndarray | None] = [None] * len(ids)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for batch in _token_batches(order, [len(x) for x in ids], max(1, batch_size), EMBED_BATCH_TOKENS):
+        lengths = [len(x) for x in ids]
+        order = sorted(range(len(ids)), key=lengths.__getitem__)
+        for batch in _token_batches(order, lengths, max(1, batch_size), EMBED_BATCH_TOKENS):
             out = self.model.forward_batch([ids[i] for i in batch])
             hidden = out.last_hidden_state
             if hidden.device != "cpu":
                 hidden = hidden.to_device(ctranslate2.Device.cpu)
             hidden = np.asarray(hidden, dtype=np.float32)
             for row, i in enumerate(batch):
-                n = len(ids[i])
+                n = lengths[i]
                 if self.pooling == "cls":
                     v = hidden[row, 0]
                 else:
@@ -324,7 +325,7 @@ class LoadedModel:
                 vectors[i] = v.astype(np.float32)
                 dim = v.shape[0]
         matrix = np.stack(vectors) if vectors else np.zeros((0, dim or 0), dtype=np.float32)
-        counts = tuple(len(x) for x in ids)
+        counts = tuple(lengths)
         return EmbedResult(matrix, counts, truncated, self.usage(sum(counts), 0, started, len(texts)))
 
     # ----- generator
