@@ -42,6 +42,19 @@ class AuditDataError(ValueError):
     """An event was given something the audit log must not hold (prose, personal data, bad shapes)."""
 
 
+RULES = {"model": "rules", "version": "1", "quantisation": "none", "device": "cpu"}
+
+
+def model_system(usage=None):
+    """The ``system`` of an event decided by a model: name, quantisation and device as the model's call
+    reported them (a runtime Usage, or a dict with the same keys); the rules when there is none."""
+    if usage is None:
+        return dict(RULES)
+    get = usage.get if isinstance(usage, dict) else lambda key, default="": getattr(usage, key, default)
+    return {"model": get("model", "") or "unknown", "version": "1",
+            "quantisation": get("compute_type", "") or "unknown", "device": get("device", "") or "unknown"}
+
+
 def sha256_text(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

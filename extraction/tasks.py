@@ -1,7 +1,7 @@
 """Worker-side check of the local models: the three runtime calls from inside a Celery task."""
 from celery import shared_task
 
-from audit.events import record
+from audit.events import model_system, record
 
 
 @shared_task(name="models.self_test")
@@ -18,8 +18,7 @@ def models_self_test():
     usages = [embedded.usage, scored.usage, generated.usage]
     record(
         "models_self_tested",
-        system={"model": generated.usage.model, "version": "1", "quantisation": generated.usage.compute_type,
-                "device": generated.usage.device},
+        system=model_system(generated.usage),
         details={"embedding_dim": int(vectors.shape[1]), "related_closer": related_closer,
                  "score_prefers_right_answer": scored.best.candidate == "4",
                  "generated_tokens": int(generated.usage.output_tokens)},

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField, Page
-from audit.events import record, sha256_pages, sha256_text
+from audit.events import model_system, record, sha256_pages, sha256_text
 from extraction import pipeline
 from extraction.doctypes.registry import OTHER, TypeRegistry
 from extraction.evidence import DocText
@@ -58,15 +58,6 @@ def larger_tier():
 
 
 UNREACHED_TIER = {"model": "llm", "version": "1", "quantisation": "unknown", "device": "remote"}
-
-
-def system_actor(usage=None):
-    """Who decided, for the audit log: the model (name, version, quantisation, device) or the rules."""
-    if usage is None:
-        return {"model": "rules", "version": "1", "quantisation": "none", "device": "cpu"}
-    get = usage.get if isinstance(usage, dict) else lambda key, default="": getattr(usage, key, default)
-    return {"model": get("model", "") or "unknown", "version": "1",
-            "quantisation": get("compute_type", "") or "unknown", "device": get("device", "") or "unknown"}
 
 
 def quality_control_sample(document_id):
@@ -147,7 +138,7 @@ def classify(document):
         document.classification = {"method": classified.method, "scores": classified.scores}
         document.save(update_fields=["doc_type", "doc_type_confidence", "classification"])
         record(
-            "classified", document=document, system=system_actor(classified.usage[0] if classified.usage else None),
+            "classified", document=document, system=model_system(classified.usage[0] if classified.usage else None),
             inputs_sha256={"text": sha256_text(pipeline.classifier_text(doc))},
             candidates=[{"label": name, "score": round(float(score), 4)} for name, score in
                         sorted(classified.scores.items(), key=lambda item: -item[1])[:5]],
@@ -161,7 +152,7 @@ def _record_extraction_tokens(document, usage):
     """One event per small model the extractors consulted, with the tokens it read (routing report's cost)."""
     for calls in by_model(usage).values():
         record(
-            "extraction_model_usage", document=document, system=system_actor(calls[0]), route="slm",
+            "extraction_model_usage", document=document, system=model_system(calls[0]), route="slm",
             details={"calls": len(calls)}, tokens=sum(c.total_tokens for c in calls),
             cost=sum(c.relative_cost for c in calls),
             latency_ms=int(sum(c.latency_ms for c in calls)) or None,
@@ -192,7 +183,7 @@ def extract_and_validate(document):
                 candidates=field.candidates, personal=name in personal,
             )
             record(
-                "field_extracted", document=document, system=system_actor(None if field.method == "rule" else slm_usage),
+                "field_extracted", document=document, system=model_system(None if field.method == "rule" else slm_usage),
                 field=name, inputs_sha256={"text": sha256_pages(doc.pages)},
                 candidates=[{"value": c.get("value"), "score": c.get("score")} for c in field.candidates[:5]],
                 evidence=[span.as_dict() for span in field.evidence],
@@ -206,7 +197,7 @@ def extract_and_validate(document):
             record(
                 "field_escalated", document=document, field=escalation.field, route="llm",
                 # an unreachable tier reported no usage: the event still names the tier, not the rules
-                system=system_actor(usage) if usage is not None else UNREACHED_TIER,
+                system=model_system(usage) if usage is not None else UNREACHED_TIER,
                 outcome=escalation.outcome, reason=escalation.error, confidence=max(0.0, min(1.0, escalation.confidence)),
                 tokens=getattr(usage, "total_tokens", None), cost=getattr(usage, "relative_cost", None),
                 latency_ms=int(getattr(usage, "latency_ms", 0) or 0) or None,

@@ -93,3 +93,14 @@ def test_role_and_permission_changes_are_recorded(make_user):
     cleared = AuditEvent.objects.filter(kind="permission_changed").last()
     assert cleared.outcome == "clear" and cleared.details["role"] == "reviewer"
     assert "documents.review_document" in cleared.details["permissions"]
+
+
+def test_model_system_names_the_model_as_its_call_reported_it_or_the_rules():
+    from types import SimpleNamespace
+
+    from audit.events import RULES, model_system
+
+    usage = SimpleNamespace(model="smollm2-135m", compute_type="int8", device="cpu")
+    assert model_system(usage) == {"model": "smollm2-135m", "version": "1", "quantisation": "int8", "device": "cpu"}
+    assert model_system({"model": "qwen", "device": "cuda:0"})["quantisation"] == "unknown"
+    assert model_system(None) == RULES
