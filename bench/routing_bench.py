@@ -97,6 +97,8 @@ def main(argv=None) -> int:
     if not args.gold.exists():
         print(f"skipped: {args.gold} is absent")
         return 0
+    if not args.pred.is_file():
+        parser.error(f"{args.pred} is not a file: write it with manage.py process_folder DIR --out {args.pred}")
 
     import django
 
