@@ -461,14 +461,10 @@ def extract_total(doc: DocText, lines: list[Line], runtime=None) -> FieldResult 
     if not feats:
         return None
     scored = sorted(((_sigmoid(_logit(f)), v) for v, f in feats.items()), key=lambda t: (-t[0], -t[1]))
-
-    def confidence_of(ranked):
-        p1 = ranked[0][0]
-        p2 = ranked[1][0] if len(ranked) > 1 else 0.0
-        # the chosen amount's probability, discounted by how plausible the runner-up still is
-        return p1 * (1.0 - p2) / max(1e-9, 1.0 - p1 * p2)
-
-    confidence = confidence_of(scored)
+    p1, value = scored[0]
+    p2 = scored[1][0] if len(scored) > 1 else 0.0
+    # the chosen amount's probability, discounted by how plausible the runner-up still is
+    confidence = p1 * (1.0 - p2) / max(1e-9, 1.0 - p1 * p2)
     method = "rule"
     if runtime is not None and len(scored) > 1 and SLM_GATE_LOW <= confidence < SLM_GATE:
         values = [v for _, v in scored[:SLM_CANDIDATES]]
@@ -478,7 +474,6 @@ def extract_total(doc: DocText, lines: list[Line], runtime=None) -> FieldResult 
             method = "slm"
         elif choice is not None:
             confidence -= SLM_DISAGREE_MALUS
-    p1, value = scored[0]
     occ = occurrences[value]
     text_value = str(value.quantize(Decimal("0.01")))
     f = feats[value]
@@ -488,11 +483,10 @@ def extract_total(doc: DocText, lines: list[Line], runtime=None) -> FieldResult 
     if f["tax_base"]:
         validators.append(ValidatorResult("not_pre_tax", False, "an amount equal to this plus tax is written too"))
     spans = [doc.span(s, e) for _, s, e, _ in occ]
-    result = FieldResult(
+    return FieldResult(
         "total", text_value, _round(confidence), spans, method, occ[-1][3], validators,
         candidates=[{"value": str(v.quantize(Decimal("0.01"))), "score": round(p, 4)} for p, v in scored[:5]],
     )
-    return result
 
 
 # --------------------------------------------------------------------------- company and address
