@@ -418,10 +418,9 @@ def _term_candidates(doc: DocText) -> list[Candidate]:
             score = 0.0
         if score > 0.35:
             sent_before, sent_after = _sentence_around(text, start, end)
-            heading = text[max(0, start - 400):start]
             if (_OTHER_COVENANT.search(sent_before + " " + sent_after)
                     and not re.search(r"\b(?:this|the)\s+(?:letter\s+)?agreement\s+(?:shall|will)\s+(?:terminate|expire)",
-                                      sent_before, re.I)) or _OTHER_COVENANT_HEAD.search(heading[-250:]):
+                                      sent_before, re.I)) or _OTHER_COVENANT_HEAD.search(text[max(0, start - 250):start]):
                 score, cue = min(score, 0.35), "period of another covenant (standstill, no-solicitation)"
         if score <= 0.0:
             continue
@@ -977,12 +976,8 @@ def _signature_region(doc: DocText, after: int) -> str:
     """The signature part of the document, as a comparison key: from the first signing cue ('IN WITNESS',
     'Very truly yours', 'Accepted and agreed') after the opening sentence, else the last third."""
     text = doc.text
-    start = None
-    for m in _SIGN_START.finditer(text, max(after, len(text) // 3)):
-        start = m.start()
-        break
-    if start is None:
-        start = max(after, len(text) * 2 // 3)
+    cue = _SIGN_START.search(text, max(after, len(text) // 3))
+    start = cue.start() if cue else max(after, len(text) * 2 // 3)
     return _value_key(text[start:])
 
 
