@@ -46,7 +46,7 @@ def escalate(doc: DocText, spec: TypeSpec, fields: dict[str, FieldResult], tier)
     """Ask ``tier`` about every field whose only doubt is low confidence; update the fields in place."""
     from extraction.llm.client import LLMError
 
-    thresholds = {f.name: f.threshold for f in spec.fields}
+    thresholds = spec.thresholds_by_field()
     descriptions = {f.name: f.description for f in spec.fields}
     outcomes = []
     for name, result in fields.items():
