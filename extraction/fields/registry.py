@@ -12,7 +12,8 @@ from extraction.fields.result import FieldResult
 # SmolLM2-135M confirming the rules' total lifts automation 0.58 -> 0.70 at the same precision
 # (~0.1 s a document); on NDAs its votes made date and term slightly worse (field accuracy
 # 0.875 -> 0.872) at ~0.5 s a document, so NDAs use rules until a stronger model is registered.
-DEFAULT_SLM_TYPES = "receipt,invoice"
+# (The invoice extractor is rules only: it takes no model.) COLONY_SLM_FIELD_TYPES overrides the list.
+DEFAULT_SLM_TYPES = "receipt"
 
 
 def slm_types() -> set[str]:
