@@ -253,20 +253,7 @@ def test_failing_model_falls_back_to_the_rules():
     assert (total.value, total.method, total.confidence) == (without.value, "rule", without.confidence)
 
 
-@pytest.fixture(scope="module")
-def built_models():
-    """The embedded models, built once (idempotent, cached) with the production build function."""
-    from django.conf import settings
-
-    from extraction.slm import build
-    from extraction.slm.errors import BuildDependencyError
-    from extraction.slm.registry import load_registry
-
-    try:
-        reports = build.ensure_built(registry=load_registry(None), models_dir=settings.VAR_DIR / "models")
-    except BuildDependencyError as exc:
-        pytest.skip(f"models not built and build dependencies missing: {exc}")
-    return {r.name: r for r in reports}
+from tests.slm.conftest import built_models, models_dir  # noqa: E402,F401  (fixtures)
 
 
 def test_real_model_takes_part_in_the_unsure_total(built_models):
