@@ -43,17 +43,22 @@ def _candidates(doc: DocText, result: FieldResult) -> list[Candidate]:
 
 
 def escalate(doc: DocText, spec: TypeSpec, fields: dict[str, FieldResult], tier) -> list[Escalation]:
-    """Ask ``tier`` about every field whose only doubt is low confidence; update the fields in place."""
+    """Ask ``tier`` about every field whose only doubt is low confidence; update the fields in place.
+
+    The question names the document type (its label: "This is a receipt.") and the field's
+    description from the type's JSON Schema; the document's text reaches it redacted only."""
     from extraction.llm.client import LLMError
 
     thresholds = spec.thresholds_by_field()
     descriptions = {f.name: f.description for f in spec.fields}
+    doctype = spec.label or spec.name
     outcomes = []
     for name, result in fields.items():
         if result.status == ACCEPTED or result.reasons != [LOW_CONFIDENCE] or isinstance(result.value, list):
             continue
         try:
-            decision = tier.decide_field(doc, name, descriptions.get(name, ""), _candidates(doc, result))
+            decision = tier.decide_field(doc, name, descriptions.get(name, ""), _candidates(doc, result),
+                                         doctype=doctype)
         except (LLMError, OSError) as exc:
             result.reasons.append(LLM_UNAVAILABLE)
             outcomes.append(Escalation(name, "unavailable", result.confidence, error=type(exc).__name__))

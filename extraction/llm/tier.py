@@ -6,7 +6,8 @@ model to pick the right value among the candidates that exist in the document
 
     tier = configured_tier()          # None when no larger model is configured
     if tier is not None:
-        candidate, confidence, usage = tier.decide_field(doc, "amount", "Total to pay, tax included.", candidates)
+        candidate, confidence, usage = tier.decide_field(doc, "amount", "Total to pay, tax included.", candidates,
+                                                         doctype="Invoice")  # "This is an invoice."
 
 Two implementations:
 
@@ -84,7 +85,7 @@ SYSTEM = (
     "as <TYPE>. Reply with the number of the correct candidate only, or none."
 )
 QUESTION = (
-    'Field "{field}"{doctype}: {description}\n\n'
+    '{about}Field "{field}"{description}\n\n'
     "Candidates, each shown in its context with the value between [[ and ]]:\n"
     "{candidates}\n\n"
     "Which candidate is the {field}? Reply with its number ({numbers}) only, or none if no candidate is."
@@ -92,9 +93,8 @@ QUESTION = (
 # One worked example before the question: small models answer in the format far more often
 # with it (SmolLM2-135M: "1. 1.\n2." without, "1" with). Fixed text, no document data.
 EXAMPLE_QUESTION = dict(
-    field="date", doctype=" (receipt)", description="Date of purchase.",
-    candidates="1. Store no. [[12]] Date 2024-03-02 Total 9.80 EUR\n2. Store no. 12 Date [[2024-03-02]] Total 9.80 EUR",
-    numbers="1-2",
+    field_name="date", doctype="receipt", description="Date of purchase.",
+    contexts=["Store no. [[12]] Date 2024-03-02 Total 9.80 EUR", "Store no. 12 Date [[2024-03-02]] Total 9.80 EUR"],
 )
 EXAMPLE_ANSWER = "2"
 CONTEXT_CHARS = 80  # of redacted context on each side of a candidate
@@ -166,33 +166,52 @@ def select_candidates(candidates: Sequence[Candidate], limit: int = MAX_CANDIDAT
     return sorted(best)
 
 
+def doctype_sentence(doctype: str) -> str:
+    """The sentence that tells the model what it reads, from a type's label or name:
+    "This is a receipt.", "This is an invoice.", "This is a non-disclosure agreement.", "This is an NDA."."""
+    words = _squash(doctype.replace("_", " "))
+    first = words.split(" ", 1)[0]
+    acronym = len(first) > 1 and first.isupper()
+    if not acronym:
+        words = words[0].lower() + words[1:]
+    vowel_sound = words[0] in ("AEFHILMNORSX" if acronym else "aeio")  # "an NDA", "an e-mail", "a USB form"
+    return f"This is {'an' if vowel_sound else 'a'} {words}."
+
+
+def question(field_name: str, description: str, contexts: Sequence[str], doctype: str | None = None) -> str:
+    """The question about ``field_name`` among the candidates shown in ``contexts`` (numbered from 1):
+    the document type's sentence first when ``doctype`` is given, the field's description when there is one."""
+    description = _squash(description or "")
+    n = len(contexts)
+    return QUESTION.format(
+        about=f"{doctype_sentence(doctype)}\n" if doctype and doctype.strip() else "",
+        field=field_name,
+        description=f": {description}" if description else ".",
+        candidates="\n".join(f"{i}. {context}" for i, context in enumerate(contexts, 1)),
+        numbers="1" if n == 1 else f"1-{n}",
+    )
+
+
 def build_prompt(doc: DocText, field_name: str, description: str, candidates: Sequence[Candidate], *,
                  doctype: str | None = None, context_chars: int = CONTEXT_CHARS,
                  example: bool = True) -> list[dict[str, str]]:
     """The chat messages that ask for the field among ``candidates`` (numbered from 1, in the order given):
     system, (with ``example``) a worked example as a user/assistant turn, then the question (last).
 
-    Document text enters only through ``doc.safe_window``; ``field_name``,
-    ``description`` and ``doctype`` come from the document-type schema.
+    Document text enters only through ``doc.safe_window``; ``field_name`` and
+    ``description`` come from the document type's JSON Schema, ``doctype`` (the
+    type's label or name: "This is a receipt.") from its definition.
     """
     if not 0 < len(candidates) <= MAX_CANDIDATES:
         raise ValueError(f"between 1 and {MAX_CANDIDATES} candidates, got {len(candidates)}")
-    lines = [f"{i}. {candidate_context(doc, c, context_chars)}" for i, c in enumerate(candidates, 1)]
-    n = len(candidates)
-    user = QUESTION.format(
-        field=field_name,
-        doctype=f" ({doctype})" if doctype else "",
-        description=_squash(description or "") or "(no description)",
-        candidates="\n".join(lines),
-        numbers="1" if n == 1 else f"1-{n}",
-    )
+    contexts = [candidate_context(doc, c, context_chars) for c in candidates]
     messages = [{"role": "system", "content": SYSTEM}]
     if example:
         messages += [
-            {"role": "user", "content": QUESTION.format(**EXAMPLE_QUESTION)},
+            {"role": "user", "content": question(**EXAMPLE_QUESTION)},
             {"role": "assistant", "content": EXAMPLE_ANSWER},
         ]
-    return messages + [{"role": "user", "content": user}]
+    return messages + [{"role": "user", "content": question(field_name, description, contexts, doctype)}]
 
 
 def parse_answer(text: str, n: int) -> str | None:

@@ -8,8 +8,9 @@ from extraction.cascade import escalate
 from extraction.doctypes import default_registry
 from extraction.evidence import DocText
 from extraction.fields.result import ACCEPTED, NEEDS_REVIEW, FieldResult, ValidatorResult
-from extraction.llm.client import BudgetExceeded
-from extraction.llm.tier import Decision
+from extraction.llm.client import BudgetExceeded, ChatClient
+from extraction.llm.tier import Decision, OpenAICompatibleTier
+from tests.llm.fake_server import FakeOpenAIServer, completion
 
 TEXT = "ACME TRADING SDN BHD\nDATE: 14/03/2019\nSUBTOTAL 20.00\nTOTAL 23.10\nCASH 50.00\n"
 DOC = DocText([TEXT])
@@ -32,8 +33,9 @@ class ScriptedTier:
     def __init__(self, pick=None, confidence=0.99, error=None):
         self.pick, self.confidence, self.error, self.asked = pick, confidence, error, []
 
-    def decide_field(self, doc, field_name, description, candidates):
+    def decide_field(self, doc, field_name, description, candidates, *, doctype=None):
         self.asked.append((field_name, [c.value for c in candidates]))
+        self.told = (doctype, description)
         if self.error:
             raise self.error
         chosen = next((c for c in candidates if c.value == self.pick), None)
@@ -45,6 +47,7 @@ def test_agreement_with_a_confident_larger_model_settles_the_field():
     tier = ScriptedTier(pick="23.10")
     outcomes = escalate(DOC, SPEC, fields, tier)
     assert tier.asked == [("total", ["23.10", "50.00"])]  # alternatives found in the text are offered too
+    assert tier.told == ("Receipt", "Total paid, tax included.")  # the type's label, the schema's description
     assert fields["total"].status == ACCEPTED and fields["total"].method == "llm"
     assert outcomes[0].outcome == "accepted"
 
@@ -82,6 +85,18 @@ def test_failed_validators_and_accepted_fields_are_not_escalated():
     escalate(DOC, SPEC, {"total": failed}, tier)
     escalate(DOC, SPEC, {"total": settled}, tier)
     assert tier.asked == []
+
+
+def test_the_question_names_the_document_type_and_the_field():
+    """What goes over the wire to an OpenAI-compatible endpoint (a local HTTP server answering "1")."""
+    fields = {"total": total_field()}
+    with FakeOpenAIServer() as server:
+        server.reply(200, completion("1"))
+        outcomes = escalate(DOC, SPEC, fields, OpenAICompatibleTier(ChatClient(server.url, "m", max_retries=0)))
+    assert [o.outcome for o in outcomes] in (["accepted"], ["agreed_unsure"])  # it agreed; the threshold decides
+    question = server.requests[0]["json"]["messages"][-1]["content"]
+    assert question.startswith('This is a receipt.\nField "total": Total paid, tax included.\n')
+    assert "1. ACME TRADING SDN BHD DATE: 14/03/2019 SUBTOTAL 20.00 TOTAL [[23.10]] CASH 50.00\n" in question
 
 
 @pytest.fixture(scope="module")

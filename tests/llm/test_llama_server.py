@@ -8,6 +8,7 @@ is missing.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import socket
 import subprocess
@@ -127,8 +128,24 @@ def test_real_server_sees_redacted_text_only(llama_server):
     assert transport.sent
     for body in transport.sent:
         text = body.decode("utf-8")
-        assert "<IBAN_CODE>" in text and "<PERSON>" in text
+        assert "<IBAN_CODE>" in text and "<PERSON>" in text and "This is an invoice." in text
         assert_no_pii(text)
+
+
+def test_the_cascade_tells_a_real_server_what_it_reads(llama_server):
+    """The cascade escalates a doubtful receipt total; the question names the type and the field's description."""
+    from extraction.cascade import escalate
+    from tests.documents.test_cascade import DOC, SPEC, total_field
+
+    transport = RecordingTransport()
+    tier = OpenAICompatibleTier(ChatClient(llama_server, MODEL_ALIAS, read_timeout=120, max_retries=1,
+                                           transport=transport))
+    fields = {"total": total_field()}
+    outcomes = escalate(DOC, SPEC, fields, tier)
+    assert len(outcomes) == 1 and outcomes[0].usage.prompt_tokens > 100, outcomes
+    assert outcomes[0].outcome in {"accepted", "disagreed", "none", "agreed_unsure"}
+    question = json.loads(transport.sent[0])["messages"][-1]["content"]
+    assert question.startswith('This is a receipt.\nField "total": Total paid, tax included.\n')
 
 
 def test_answers_are_parsed_strictly_from_a_real_server(llama_server):

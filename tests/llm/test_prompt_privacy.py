@@ -9,8 +9,10 @@ import random
 
 import pytest
 
+from extraction.cascade import escalate
+from extraction.doctypes import default_registry
 from extraction.evidence import DocText
-from extraction.fields.result import Candidate
+from extraction.fields.result import NEEDS_REVIEW, Candidate, FieldResult
 from extraction.llm.client import ChatClient
 from extraction.llm.tier import OpenAICompatibleTier, build_prompt, candidate_context
 from tests.llm.fake_server import completion
@@ -119,3 +121,22 @@ def test_wire_bytes_never_contain_pii(server):
     raw = server.requests[0]["raw"].decode("utf-8")
     assert_no_pii(raw)
     assert_no_pii(json.dumps(server.requests[0]["json"], ensure_ascii=False))
+
+
+def test_the_cascade_names_the_type_and_sends_redacted_text_only(server):
+    """The cascade's question (the type's label and the field's schema description added) over the wire."""
+    doc = pii_doc()
+    iban = cand(doc, "DE89 3704 0044 0532 0130 00", value="DE89370400440532013000")
+    field = FieldResult(
+        name="iban", value=iban.value, raw=iban.text, confidence=0.5, evidence=[iban.span],
+        candidates=[{"value": iban.value, "score": 0.5}, {"value": "+49 171 9876543", "score": 0.2}],
+        status=NEEDS_REVIEW, reasons=["low_confidence"],
+    )
+    server.reply(200, completion("1"))
+    outcomes = escalate(doc, default_registry()["invoice"], {"iban": field}, OpenAICompatibleTier(
+        ChatClient(server.url, "test-model", max_retries=0)))
+    assert [o.outcome for o in outcomes] in (["accepted"], ["agreed_unsure"])  # it agreed; the threshold decides
+    question = server.requests[0]["json"]["messages"][-1]["content"]
+    assert question.startswith('This is an invoice.\nField "iban": The account to pay into.\n')
+    assert "[[<IBAN_CODE>]]" in question and "[[<PHONE_NUMBER>]]" in question  # both candidates, masked
+    assert_no_pii(server.requests[0]["raw"].decode("utf-8"))

@@ -18,6 +18,7 @@ from extraction.llm.tier import (
     build_prompt,
     configured_tier,
     confidence_from_logprobs,
+    doctype_sentence,
     parse_answer,
     select_candidates,
 )
@@ -59,11 +60,26 @@ def test_prompt_numbers_candidates_and_marks_values():
     assert messages[2]["content"] == "2" and "Date of purchase." in messages[1]["content"]
     assert [m["role"] for m in build_prompt(doc, "amount", "", cands, example=False)] == ["system", "user"]
     text = messages[-1]["content"]
-    assert 'Field "amount" (invoice): Total to pay, tax included.' in text
+    assert text.startswith('This is an invoice.\nField "amount": Total to pay, tax included.\n')
     assert "1. " in text and "3. " in text and "(1-3)" in text
     assert "due [[1,356.60 EUR]]. Payment" in text
     with pytest.raises(ValueError):
         build_prompt(doc, "amount", "", [])
+
+
+def test_prompt_without_type_or_description_says_neither():
+    doc, cands = invoice()
+    text = build_prompt(doc, "amount", "  ", cands)[-1]["content"]
+    assert text.startswith('Field "amount".\n') and "This is" not in text
+
+
+@pytest.mark.parametrize("doctype,sentence", [
+    ("receipt", "This is a receipt."), ("Invoice", "This is an invoice."),
+    ("Non-disclosure agreement", "This is a non-disclosure agreement."), ("E-mail", "This is an e-mail."),
+    ("bank_statement", "This is a bank statement."), ("NDA", "This is an NDA."), ("VAT return", "This is a VAT return."),
+])
+def test_doctype_sentence(doctype, sentence):
+    assert doctype_sentence(doctype) == sentence
 
 
 def test_select_candidates_keeps_the_best_nine_in_order():
@@ -104,6 +120,7 @@ def test_openai_tier_chooses_a_candidate(server):
     assert usage.prompt_tokens == 150 and usage.tier == "llm"
     body = server.requests[0]["json"]
     assert body["logprobs"] is True and body["top_logprobs"] == 5 and body["temperature"] == 0.0
+    assert not body["messages"][-1]["content"].startswith("This is")  # no type given, none named
 
 
 def test_openai_tier_without_logprobs_uses_default_confidence(server):
