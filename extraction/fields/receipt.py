@@ -161,7 +161,10 @@ def extract_date(doc: DocText, lines: list[Line], today: date) -> FieldResult | 
     others = [v for v, _ in ranked[1:]]
     top_other = max((max(c.score for c in g) for _, g in ranked[1:]), default=0.0)
     if not others:
-        confidence = 0.9 + 0.08 * (best.score >= 0.75) - 0.1 * (best.score < 0.5)
+        # The only date on the receipt. A two-digit year (-0.05) only ranks it below a rival with four
+        # digits; alone it is as sure as any other (the day-first reading is the receipts' own). A
+        # lone date on an expiry or validity line is not the transaction's.
+        confidence = 0.9 + 0.08 * (best.score >= 0.75) - 0.1 * (best.score < 0.4)
     else:
         margin = best.score - top_other
         confidence = 0.6 + min(0.3, margin * 1.2)
