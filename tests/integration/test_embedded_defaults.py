@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from extraction.slm.registry import default_models_dir
 from tests import docgen
 from tests.integration.workers import REPO, stop, wait_until
 
@@ -28,7 +29,7 @@ def embedded_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_DIR")}
     env.update({"COLONY_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "appliance.settings",
                 # The models built by the test command, not a rebuild into the fresh var/.
-                "COLONY_MODELS_DIR": str(REPO / "var" / "models")})
+                "COLONY_MODELS_DIR": str(default_models_dir())})
     return env
 
 

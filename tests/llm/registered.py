@@ -6,14 +6,12 @@ import pytest
 
 
 def smollm2_as_llm_pool():
-    from django.conf import settings
-
     from extraction.slm import build
     from extraction.slm.errors import BuildDependencyError
-    from extraction.slm.registry import Registry, load_registry
+    from extraction.slm.registry import Registry, default_models_dir, load_registry
     from extraction.slm.runtime import ModelPool
 
-    models_dir = settings.VAR_DIR / "models"
+    models_dir = default_models_dir()  # the appliance's ($COLONY_MODELS_DIR honoured): built once, reused
     embedded = load_registry(None)
     try:
         build.ensure_built(names=["smollm2-135m"], registry=embedded, models_dir=models_dir)

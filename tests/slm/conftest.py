@@ -1,15 +1,16 @@
 import pytest
-from django.conf import settings
 
 from extraction.slm import build
 from extraction.slm.errors import BuildDependencyError
-from extraction.slm.registry import load_registry
+from extraction.slm.registry import default_models_dir, load_registry
 from extraction.slm.runtime import ModelPool
 
 
 @pytest.fixture(scope="session")
 def models_dir():
-    return settings.VAR_DIR / "models"
+    """The directory the appliance loads models from ($COLONY_MODELS_DIR, else VAR_DIR/models): what bin/test
+    built is reused, not built again."""
+    return default_models_dir()
 
 
 @pytest.fixture(scope="session")
