@@ -3,6 +3,7 @@ import pytest
 
 from extraction.evidence import DocText
 from extraction.fields import nda
+from extraction.fields.nda import names, signatures
 from extraction.fields.result import ACCEPTED
 
 PREAMBLE = (
@@ -227,7 +228,7 @@ def test_thresholds_cover_every_field():
      "An Electric Membership Corporation", "Second Party", "Buyer", "Affiliates", "Employee and the Company"],
 )
 def test_role_labels_and_enumerators_are_not_parties(name):
-    assert not nda._looks_like_party(nda._clean_name(name))
+    assert not names._looks_like_party(names._clean_name(name))
 
 
 @pytest.mark.parametrize(
@@ -241,8 +242,8 @@ def test_role_labels_and_enumerators_are_not_parties(name):
     ],
 )
 def test_names_lose_signature_captions_but_keep_company(written, clean):
-    assert nda._clean_name(written) == clean
-    assert nda._looks_like_party(clean)
+    assert names._clean_name(written) == clean
+    assert names._looks_like_party(clean)
 
 
 LETTER = (
@@ -266,11 +267,11 @@ def test_an_officer_signing_a_letter_is_not_a_party_the_accepting_employee_is():
 def test_signer_roles_from_the_signature_block():
     text = "IN WITNESS WHEREOF\nORBIT WIDGETS, INC.\nBy: /s/ Peter Vance\nName: Peter Vance\nTitle: President\n"
     start = text.index("/s/")
-    score, cue = nda._signer_role(text, start, start + len("/s/ Peter Vance"))
+    score, cue = signatures._signer_role(text, start, start + len("/s/ Peter Vance"))
     assert score < 0.4, cue
     text = "Accepted and agreed:\n/s/ Dana Quill\nDana Quill\n"
     start = text.index("/s/")
-    score, cue = nda._signer_role(text, start, start + len("/s/ Dana Quill"))
+    score, cue = signatures._signer_role(text, start, start + len("/s/ Dana Quill"))
     assert score >= 0.75, cue
 
 
@@ -281,21 +282,21 @@ def test_officer_title_after_blank_lines_and_its_label_mark_an_officer():
         "Chairman, Compensation Committee\n"
     )
     start = text.index("/s/")
-    score, cue = nda._signer_role(text, start, start + len("/s/ Peter Vance"))
+    score, cue = signatures._signer_role(text, start, start + len("/s/ Peter Vance"))
     assert score < 0.4, cue
     text = "IN WITNESS WHEREOF\n/s/ Peter Vance\nBy: Peter Vance\nIts:\nExecutive Vice President\n"
     start = text.index("/s/")
-    score, cue = nda._signer_role(text, start, start + len("/s/ Peter Vance"))
+    score, cue = signatures._signer_role(text, start, start + len("/s/ Peter Vance"))
     assert score < 0.4, cue
 
 
 def test_a_signer_under_an_entity_name_signs_for_it_but_not_one_in_the_next_column():
     text = "IN WITNESS WHEREOF\nORBIT WIDGETS, INC.\n/s/ Peter Vance\nPeter Vance\n"
     start = text.index("/s/")
-    assert nda._signer_role(text, start, start + len("/s/ Peter Vance"))[0] < 0.4
+    assert signatures._signer_role(text, start, start + len("/s/ Peter Vance"))[0] < 0.4
     text = "IN WITNESS WHEREOF\nEMPLOYEE \u00a0 \u00a0 ORBIT WIDGETS, INC.\n/s/ Dana Quill \u00a0 \u00a0 /s/ Peter Vance\nDana Quill\n"
     start = text.index("/s/")
-    assert nda._signer_role(text, start, start + len("/s/ Dana Quill"))[0] >= 0.5
+    assert signatures._signer_role(text, start, start + len("/s/ Dana Quill"))[0] >= 0.5
 
 
 def test_lower_case_incorporated_stays_part_of_the_name():
@@ -382,9 +383,9 @@ def test_two_entities_read_as_one_name_are_not_accepted():
 
 
 def test_two_column_signature_line_gives_both_names():
-    assert nda._column_names("WORLD WIDGETS, INC. \u00a0 \u00a0BOLT ENERGY, INC.") == ["WORLD WIDGETS, INC.", "BOLT ENERGY, INC."]
-    assert nda._column_names("ACME WIDGETS, INC. BOLT ENERGY LLC") == ["ACME WIDGETS, INC.", "BOLT ENERGY LLC"]
-    assert nda._column_names("ACME PARTNERS LP II") == ["ACME PARTNERS LP II"]
+    assert signatures._column_names("WORLD WIDGETS, INC. \u00a0 \u00a0BOLT ENERGY, INC.") == ["WORLD WIDGETS, INC.", "BOLT ENERGY, INC."]
+    assert signatures._column_names("ACME WIDGETS, INC. BOLT ENERGY LLC") == ["ACME WIDGETS, INC.", "BOLT ENERGY LLC"]
+    assert signatures._column_names("ACME PARTNERS LP II") == ["ACME PARTNERS LP II"]
     # one name known from the preamble, the other column's name is what is left of the line
     text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made between the company signing below (the “Company”), "
             "and ACME WIDGETS, INC., with a principal place of business at 5 Basel Street (“Acme”).\n" + BODY +
@@ -504,7 +505,7 @@ def test_thresholds_match_the_default_types_file():
     import json
     from pathlib import Path
 
-    types = json.loads((Path(nda.__file__).resolve().parents[1] / "doctypes" / "default_types.json").read_text())
+    types = json.loads((Path(nda.__file__).resolve().parents[2] / "doctypes" / "default_types.json").read_text())
 
     def find(node):
         if isinstance(node, dict):

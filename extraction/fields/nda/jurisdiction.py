@@ -1,0 +1,136 @@
+"""The NDA's jurisdiction: the place whose laws govern it ("governed by the laws of the State of X")."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extraction.evidence import DocText
+from extraction.fields.nda.common import _WS, _value_key
+from extraction.fields.result import Candidate
+
+US_STATES = [
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+    "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
+    "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
+    "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico",
+    "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+    "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont",
+    "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia",
+    "Puerto Rico",
+]
+COUNTRIES = [
+    "England and Wales", "England", "Scotland", "Ireland", "Northern Ireland", "United Kingdom",
+    "Canada", "Ontario", "British Columbia", "Quebec", "Alberta", "Australia", "New South Wales",
+    "Victoria", "New Zealand", "Germany", "France", "Switzerland", "Netherlands", "The Netherlands",
+    "Belgium", "Luxembourg", "Austria", "Italy", "Spain", "Portugal", "Sweden", "Norway", "Denmark",
+    "Finland", "Iceland", "Poland", "Czech Republic", "Hungary", "Israel", "Japan", "China",
+    "People's Republic of China", "Hong Kong", "Singapore", "India", "Korea", "Republic of Korea",
+    "Taiwan", "Malaysia", "Brazil", "Mexico", "Argentina", "Chile", "South Africa", "Bermuda",
+    "Cayman Islands", "British Virgin Islands", "Russian Federation", "Russia", "Cyprus", "Greece",
+    "Turkey", "United Arab Emirates",
+]
+# Names that are also common words or parts of other names: only taken after "State of" or "laws of".
+_PLACE_RE = "|".join(sorted((re.escape(p) for p in US_STATES + COUNTRIES), key=len, reverse=True))
+_STATE_ABBR = {
+    "N.Y.": "New York", "Del.": "Delaware", "Cal.": "California", "Calif.": "California",
+    "Mass.": "Massachusetts", "Tex.": "Texas", "Ill.": "Illinois", "Pa.": "Pennsylvania",
+}
+_CANON_PLACE = {p.casefold(): p for p in US_STATES + COUNTRIES}
+_CANON_PLACE["the netherlands"] = "Netherlands"
+
+_GOVERNING_RE = re.compile(
+    rf"(?P<cue>govern(?:ed|s|ing)|constru(?:ed|e|ction)|interpret(?:ed|ation)|enforced|in\s+accordance\s+with|subject\s+to)"
+    rf"(?P<mid>[^.;]{{0,160}}?)\blaws?(?:{_WS}\([^)]{{0,80}}\)|,[^.;]{{0,60}}?,)?{_WS}(?:of|in){_WS}(?:the{_WS})?"
+    rf"(?:United{_WS}States(?:{_WS}of{_WS}America)?(?:,|{_WS}and)?{_WS}(?:the{_WS})?)?"
+    rf"(?:(?:State|Commonwealth|Province|Country|Republic){_WS}of{_WS}(?:the{_WS})?)?(?P<place>{_PLACE_RE})\b",
+    re.I,
+)
+_PLACE_LAW_RE = re.compile(
+    rf"(?P<cue>govern(?:ed|s)|constru(?:ed|e))[^.;]{{0,60}}?\b(?:by|under|with)(?:{_WS}the)?(?:{_WS}(?:internal|domestic|substantive))?"
+    rf"{_WS}(?P<place>{_PLACE_RE}){_WS}law\b",
+    re.I,
+)
+_LAWS_OF_RE = re.compile(
+    rf"\blaws?{_WS}of{_WS}(?:the{_WS})?(?:(?:State|Commonwealth){_WS}of{_WS})?(?P<place>{_PLACE_RE})\b", re.I
+)
+_COURTS_RE = re.compile(
+    rf"\bcourts?\b[^.;]{{0,80}}?\b(?:State|Commonwealth){_WS}of{_WS}(?P<place>{_PLACE_RE})\b", re.I
+)
+_GOV_HEADING_RE = re.compile(r"\b(?:Governing|Applicable|Choice\s+of)\s+Law\b", re.I)
+_STATE_OF_RE = re.compile(rf"\b(?:State|Commonwealth){_WS}of{_WS}(?P<place>{_PLACE_RE})\b", re.I)
+_ORGANIZED_RE = re.compile(
+    r"(?:organi[sz]ed|incorporated|existing|formed|registered|chartered)\s+(?:and\s+existing\s+)?under\s*$", re.I
+)
+
+
+def _place_value(text: str) -> str:
+    key = " ".join(text.split()).casefold()
+    return _CANON_PLACE.get(key, " ".join(text.split()))
+
+
+def _jurisdiction_candidates(doc: DocText) -> list[Candidate]:
+    text = doc.text
+    out: list[Candidate] = []
+    seen: set[int] = set()
+
+    def add(match, score, cue):
+        start, end = match.span("place")
+        if start in seen:
+            return
+        seen.add(start)
+        before = text[max(0, match.start() - 60):match.start()]
+        if _ORGANIZED_RE.search(before + text[match.start():match.start("place")].split("laws")[0]):
+            return
+        value = _place_value(match.group("place"))
+        out.append(Candidate(value, match.group("place"), doc.span(start, end), score, cue))
+
+    for m in _GOVERNING_RE.finditer(text):
+        cue = m.group("cue").lower()
+        mid = m.group("mid").lower()
+        if re.search(r"organi[sz]ed|incorporated|existing", mid):
+            continue
+        strong = cue.startswith("govern") or cue.startswith("constru") or "govern" in mid or "constru" in mid
+        add(m, 0.95 if strong else 0.75, "governing-law clause" if strong else "laws of, with a legal cue")
+    for h in _GOV_HEADING_RE.finditer(text):
+        window_end = min(len(text), h.end() + 400)
+        p = _STATE_OF_RE.search(text, h.end(), window_end)
+        if p:
+            add(p, 0.8, "State of X under a Governing Law heading")
+    for m in _PLACE_LAW_RE.finditer(text):
+        add(m, 0.92, "governed by X law")
+    for m in _LAWS_OF_RE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()]
+        if _ORGANIZED_RE.search(before):
+            continue
+        add(m, 0.45, "laws of X")
+    for m in _COURTS_RE.finditer(text):
+        add(m, 0.35, "courts of X")
+    return out
+
+
+def _choose_jurisdiction(cands: list[Candidate]) -> tuple[Candidate | None, float, list[dict]]:
+    """Sum evidence per value, pick the best; confidence is its best score lowered by strong rivals."""
+    if not cands:
+        return None, 0.0, []
+    best_per: dict = {}
+    total: dict = defaultdict(float)
+    for c in cands:
+        key = _value_key(c.value)
+        total[key] += c.score
+        if key not in best_per or c.score > best_per[key].score:
+            best_per[key] = c
+    ranked = sorted(best_per, key=lambda k: (best_per[k].score, total[k]), reverse=True)
+    top = best_per[ranked[0]]
+    confidence = top.score
+    if len(ranked) > 1:
+        rival = best_per[ranked[1]]
+        if rival.score >= top.score - 0.05:
+            confidence = min(confidence, 0.55)
+        elif rival.score >= 0.7:
+            confidence = min(confidence, top.score - 0.5 * (rival.score - 0.4))
+    # agreement among several mentions adds a little
+    same = sum(1 for c in cands if _value_key(c.value) == ranked[0])
+    if same > 1:
+        confidence = min(0.99, confidence + 0.02 * (same - 1))
+    shown = [{"value": best_per[k].value, "score": round(best_per[k].score, 3)} for k in ranked[:5]]
+    return top, max(0.0, min(1.0, confidence)), shown
