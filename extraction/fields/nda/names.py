@@ -6,6 +6,16 @@ import re
 
 from extraction.fields.nda.jurisdiction import US_STATES
 
+# Legal forms ("company endings"): several lists, different on purpose.
+# - _SUFFIX: what may end a company's name, legal forms and also words that close many names (Bank,
+#   Trust, Partners, Holdings, Group, ...): it finds and recognises names, so it reaches wide. Case as
+#   written ('Inc', 'plc'); _SUFFIX_I is the same list for signature blocks in capitals.
+# - _LEGAL_FORM: legal forms only, to see two names read as one ('A, Inc. and B, L.P.'): the wider
+#   words also stand before 'and' inside a single name ('First Bank and Trust Company').
+# - _SUFFIX_THEN_NAME: forms in capitals, to split a signature line that holds two columns' names
+#   ('ACME, INC. BOLT LLC'): words such as HOLDINGS or PARTNERS are left out, as a name may go on after
+#   them ('ACME HOLDINGS CORP').
+# (kleister_name's lists are how the annotators spell forms, 'LLC' in capitals, 'Inc.' with its period.)
 _SUFFIX = (
     r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|L\.\s?L\.\s?P|LP|L\.\s?P|Ltd|Limited|"
     r"PLC|plc|P\.L\.C|N\.\s?V|S\.\s?A|SA|AG|GmbH|ASA|AB|SE|S\.p\.A|B\.V|BV|Bancorp|Bancshares|Bank|Trust|"
