@@ -25,14 +25,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL = REPO.parent / "shared" / "eval"
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
+from labelled_set import EVAL, load
 
 
 def half_of(name: str) -> int:
@@ -94,18 +90,10 @@ def main(argv=None) -> int:
     parser.add_argument("--large-cost-per-1k", type=float, default=10.0)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    if not args.gold.exists():
-        print(f"skipped: {args.gold} is absent")
+    loaded = load(parser, args)
+    if loaded is None:
         return 0
-    if not args.pred.is_file():
-        parser.error(f"{args.pred} is not a file: write it with manage.py process_folder DIR --out {args.pred}")
-
-    import django
-
-    django.setup()
-    from appliance.routing.calibration import read_jsonl
-
-    gold, predictions = read_jsonl(args.gold), read_jsonl(args.pred)
+    gold, predictions = loaded
     halves = [{k for k in gold if half_of(k) == h} for h in (0, 1)]
     results = {"shipped": measure(gold, predictions)}
     for objective in ("field", "overall"):
