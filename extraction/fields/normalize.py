@@ -1,6 +1,6 @@
 """Turning values as written into canonical ones: ISO 8601 dates, decimal amounts, ISO 4217
 currencies. Each returns None when the text is not such a value. (Durations, `N years`, are read
-where they occur: extraction/fields/nda.py.)"""
+where they occur: extraction/fields/nda/term.py.)"""
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from extraction.fields.normalize import ISO_CURRENCIES
+from extraction.fields.places import is_known_place
 
 # Country prefix -> national VAT number pattern (after the prefix), as published by the EU's VIES.
 VAT_PATTERNS = {
@@ -96,6 +97,12 @@ def duration(value) -> tuple[bool, str]:
     return ok, "" if ok else "not 'N years' or 'N months'"
 
 
+def known_place(value) -> tuple[bool, str]:
+    """A governing law the appliance knows as a place; anything else (a misread clause) goes to a person."""
+    ok = is_known_place(value)
+    return ok, "" if ok else "not a state or country the appliance knows"
+
+
 VALIDATORS = {
     "calendar_date": calendar_date,
     "amount": amount,
@@ -105,4 +112,5 @@ VALIDATORS = {
     "vat_id": vat_id,
     "email": email,
     "duration": duration,
+    "known_place": known_place,
 }

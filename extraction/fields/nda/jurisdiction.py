@@ -6,37 +6,12 @@ from collections import defaultdict
 
 from extraction.evidence import DocText
 from extraction.fields.nda.common import _WS, _value_key
+from extraction.fields.places import COUNTRIES, US_STATES, canonical_place
 from extraction.fields.result import Candidate
 
-US_STATES = [
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
-    "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
-    "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
-    "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico",
-    "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
-    "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont",
-    "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "District of Columbia",
-    "Puerto Rico",
-]
-COUNTRIES = [
-    "England and Wales", "England", "Scotland", "Ireland", "Northern Ireland", "United Kingdom",
-    "Canada", "Ontario", "British Columbia", "Quebec", "Alberta", "Australia", "New South Wales",
-    "Victoria", "New Zealand", "Germany", "France", "Switzerland", "Netherlands", "The Netherlands",
-    "Belgium", "Luxembourg", "Austria", "Italy", "Spain", "Portugal", "Sweden", "Norway", "Denmark",
-    "Finland", "Iceland", "Poland", "Czech Republic", "Hungary", "Israel", "Japan", "China",
-    "People's Republic of China", "Hong Kong", "Singapore", "India", "Korea", "Republic of Korea",
-    "Taiwan", "Malaysia", "Brazil", "Mexico", "Argentina", "Chile", "South Africa", "Bermuda",
-    "Cayman Islands", "British Virgin Islands", "Russian Federation", "Russia", "Cyprus", "Greece",
-    "Turkey", "United Arab Emirates",
-]
 # Names that are also common words or parts of other names: only taken after "State of" or "laws of".
 _PLACE_RE = "|".join(sorted((re.escape(p) for p in US_STATES + COUNTRIES), key=len, reverse=True))
-_STATE_ABBR = {
-    "N.Y.": "New York", "Del.": "Delaware", "Cal.": "California", "Calif.": "California",
-    "Mass.": "Massachusetts", "Tex.": "Texas", "Ill.": "Illinois", "Pa.": "Pennsylvania",
-}
-_CANON_PLACE = {p.casefold(): p for p in US_STATES + COUNTRIES}
-_CANON_PLACE["the netherlands"] = "Netherlands"
+_CANON_PLACE = {p.casefold(): canonical_place(p) for p in US_STATES + COUNTRIES}
 
 _GOVERNING_RE = re.compile(
     rf"(?P<cue>govern(?:ed|s|ing)|constru(?:ed|e|ction)|interpret(?:ed|ation)|enforced|in\s+accordance\s+with|subject\s+to)"

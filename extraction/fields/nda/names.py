@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.fields.nda.jurisdiction import US_STATES
+from extraction.fields.places import US_STATES
 
 # Legal forms ("company endings"): several lists, different on purpose.
 # - _SUFFIX: what may end a company's name, legal forms and also words that close many names (Bank,
