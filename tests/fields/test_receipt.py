@@ -153,6 +153,19 @@ def test_date_formats(written, iso):
     assert doc.quote(out["date"].evidence[0]) in written
 
 
+def test_a_lone_two_digit_year_date_is_as_sure_as_a_four_digit_one():
+    short = run("SOME SHOP SDN BHD\n24-01-18\nTOTAL 5.00\n")[1]["date"]
+    long = run("SOME SHOP SDN BHD\n24-01-2018\nTOTAL 5.00\n")[1]["date"]
+    assert short.value == long.value == "2018-01-24"
+    assert short.confidence == long.confidence
+    assert short.status == ACCEPTED
+
+
+def test_a_lone_date_on_an_expiry_line_is_not_sure():
+    doc, out = run("SOME SHOP SDN BHD\nVOUCHER VALID UNTIL 24-01-18\nTOTAL 5.00\n")
+    assert out["date"].status == NEEDS_REVIEW
+
+
 def test_future_and_impossible_dates_are_not_taken():
     doc, out = run("SOME SHOP SDN BHD\nDATE: 31/02/2018\nEXPIRES 01/01/2030\nTOTAL 5.00\n")
     assert "date" not in out
