@@ -1,6 +1,7 @@
 """Places whose law can govern an agreement: the US states and territories and the countries and
-provinces contracts name. Shared by the NDA extractor (which finds them after "laws of") and the
-``known_place`` validator (which sends any other governing law to a person)."""
+provinces contracts name. Shared by the NDA extractor (its jurisdiction finds them after "laws of";
+its party rules do not take "Delaware corporation" for a name) and the ``known_place`` validator
+(which sends any other governing law to a person)."""
 from __future__ import annotations
 
 US_STATES = [

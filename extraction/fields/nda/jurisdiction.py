@@ -9,7 +9,9 @@ from extraction.fields.nda.common import _WS, _value_key
 from extraction.fields.places import COUNTRIES, US_STATES, canonical_place
 from extraction.fields.result import Candidate
 
-# Names that are also common words or parts of other names: only taken after "State of" or "laws of".
+# Every known place (extraction/fields/places.py). Many are also common words or parts of other names
+# (Victoria, Georgia, Washington): the patterns below take one only after a legal cue ("laws of",
+# "State of", "governed by X law").
 _PLACE_RE = "|".join(sorted((re.escape(p) for p in US_STATES + COUNTRIES), key=len, reverse=True))
 _CANON_PLACE = {p.casefold(): canonical_place(p) for p in US_STATES + COUNTRIES}
 
