@@ -1,4 +1,4 @@
-"""The classifier with the real encoder (built into var/models by the SLM tests' fixture)."""
+"""The classifier with the real encoder (built into default_models_dir() by the SLM tests' fixture)."""
 import pytest
 
 from extraction.classify import DOC_TYPES, classify

@@ -33,7 +33,7 @@ def test_build_is_idempotent(built_models, models_dir):
         assert m["source"]["files"] and m["outputs"]["model.bin"]["sha256"]
         assert m["quantization"] == "int8" and m["built_at"]
         assert not build.check_outputs(report.path, m, hashes=True)
-    index = build.read_manifest(models_dir)  # var/models/manifest.json
+    index = build.read_manifest(models_dir)  # <models_dir>/manifest.json
     assert set(index["models"]) >= {"minilm-l6", "smollm2-135m"}
 
 
