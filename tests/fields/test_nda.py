@@ -176,6 +176,28 @@ def test_a_date_of_another_agreement_is_not_the_effective_date():
     assert [v.replace(".", "") for v in out["party"].value] == ["Omega Holdings Inc", "Sigma Capital LP"]
 
 
+def test_the_date_the_agreement_defines_as_its_effective_date_outweighs_its_signing_date():
+    text = (
+        "NON-DISCLOSURE AGREEMENT\nThis Non-Disclosure Agreement (the “Agreement”) is entered into as of May 9, 2002 "
+        "and is effective December 3, 2001 (the “Effective Date”), by and between Omega Holdings, Inc. (“Omega”) "
+        "and Sigma Capital LP (“Sigma”).\nThis Agreement shall be governed by the laws of the State of Texas.\n"
+    )
+    date = nda.extract(DocText([text]))["effective_date"]
+    assert date.value == "2001-12-03"
+    assert date.status == ACCEPTED
+    assert {c["value"] for c in date.candidates} == {"2001-12-03", "2002-05-09"}
+
+
+def test_two_dates_each_called_the_effective_date_stay_unsure():
+    text = (
+        "NON-DISCLOSURE AGREEMENT\nThis Non-Disclosure Agreement is entered into on May 9, 2002 "
+        "(the “Effective Date”) by and between Omega Holdings, Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\n"
+        "Amended and restated as of June 1, 2003 (the “Amended Effective Date”).\n"
+    )
+    date = nda.extract(DocText([text]))["effective_date"]
+    assert date.status != ACCEPTED
+
+
 def test_letter_agreement_parties_from_signature_blocks():
     text = (
         "Beta Industries, Inc.\n200 Harbor Road\nBoston, MA 02110\nApril 4, 2012\n"

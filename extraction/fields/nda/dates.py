@@ -75,6 +75,9 @@ def _refers_to_other_agreement(before: str) -> bool:
     return bool(re.search(r"\b(?:the|a|an|certain|its|their|any|such|that|prior|existing)\s+(?:[A-Z][\w\-/]*[\s,]+(?:and\s+|&\s+)?){1,8}$", pre))
 
 
+_DEFINED_CUE = "(the Effective Date)"  # the date is followed by (the "Effective Date")
+
+
 def _date_candidates(doc: DocText) -> list[Candidate]:
     text = doc.text
     stop = _PREAMBLE_STOP.search(text, 0, 6000)
@@ -92,7 +95,7 @@ def _date_candidates(doc: DocText) -> list[Candidate]:
                 score, cue = s, c
                 break
         if _EFFECTIVE_AFTER.search(after):
-            score, cue = max(score, 0.95), "(the Effective Date)"
+            score, cue = max(score, 0.95), _DEFINED_CUE
         in_preamble = m.start() < preamble_end
         if in_preamble:
             if not score:
@@ -109,7 +112,7 @@ def _date_candidates(doc: DocText) -> list[Candidate]:
                 score = min(score, 0.35) if score else 0.0
         if _OTHER_AGREEMENT.search(before) or _refers_to_other_agreement(before):
             score = min(score, 0.3)
-        if score > 0.65 and cue != "(the Effective Date)":
+        if score > 0.65 and cue != _DEFINED_CUE:
             wide = text[max(0, m.start() - 260):m.start()]
             if not (_THIS_AGREEMENT.search(wide) or re.search(r"\b(?:agreement|nda)\b", wide[-120:], re.I) and m.start() < 1500):
                 score, cue = 0.6, cue + " (not tied to this agreement)"
@@ -149,7 +152,11 @@ def _choose_date(cands: list[Candidate]) -> tuple[Candidate | None, float, list[
             break
     confidence = top.score
     rivals = [c for c in cands if c.value != top.value and c.score >= 0.7]
-    if rivals:
+    if rivals and top.cue == _DEFINED_CUE and all(c.cue != _DEFINED_CUE for c in rivals):
+        # The date the agreement itself defines as its "Effective Date" is the effective date by
+        # definition; other strongly cued dates (an "as of", a signing date) do not unsettle it much.
+        confidence = min(confidence, 0.88)
+    elif rivals:
         confidence = min(confidence, 0.6)
     agree = [c for c in cands if c.value == top.value]
     if len(agree) > 1:
