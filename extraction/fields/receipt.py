@@ -163,8 +163,9 @@ def extract_date(doc: DocText, lines: list[Line], today: date) -> FieldResult | 
     if not others:
         # The only date on the receipt. A two-digit year (-0.05) only ranks it below a rival with four
         # digits; alone it is as sure as any other (the day-first reading is the receipts' own). A
-        # lone date on an expiry or validity line is not the transaction's.
-        confidence = 0.9 + 0.08 * (best.score >= 0.75) - 0.1 * (best.score < 0.4)
+        # lone date on an expiry or validity line, labelled or not, is not the transaction's.
+        on_expiry_line = "expiry/validity line" in best.cue
+        confidence = 0.9 + 0.08 * (best.score >= 0.75) - 0.1 * (best.score < 0.4 or on_expiry_line)
     else:
         margin = best.score - top_other
         confidence = 0.6 + min(0.3, margin * 1.2)

@@ -161,8 +161,9 @@ def test_a_lone_two_digit_year_date_is_as_sure_as_a_four_digit_one():
     assert short.status == ACCEPTED
 
 
-def test_a_lone_date_on_an_expiry_line_is_not_sure():
-    doc, out = run("SOME SHOP SDN BHD\nVOUCHER VALID UNTIL 24-01-18\nTOTAL 5.00\n")
+@pytest.mark.parametrize("line", ["VOUCHER VALID UNTIL 24-01-18", "EXPIRY DATE: 24/01/2018", "BEST BEFORE DATE 24/01/2018"])
+def test_a_lone_date_on_an_expiry_line_is_not_sure(line):
+    doc, out = run(f"SOME SHOP SDN BHD\n{line}\nTOTAL 5.00\n")
     assert out["date"].status == NEEDS_REVIEW
 
 
