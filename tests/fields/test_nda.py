@@ -198,6 +198,28 @@ def test_two_dates_each_called_the_effective_date_stay_unsure():
     assert date.status != ACCEPTED
 
 
+def test_two_governing_laws_named_as_strongly_go_to_a_person():
+    text = (
+        "CONFIDENTIALITY AGREEMENT\nThis Agreement is entered into as of June 2, 2011 by and between Omega Holdings, "
+        "Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\nThis Agreement shall be governed by the laws of the State of "
+        "New York. Matters of title shall be governed by the laws of England.\n"
+    )
+    jurisdiction = nda.extract(DocText([text]))["jurisdiction"]
+    assert jurisdiction.value == "New York"
+    assert jurisdiction.status != ACCEPTED
+    assert "low_confidence" in jurisdiction.reasons
+
+
+def test_one_laws_of_clause_is_enough():
+    text = (
+        "CONFIDENTIALITY AGREEMENT\nThis Agreement is entered into as of June 2, 2011 by and between Omega Holdings, "
+        "Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\nThe laws of Delaware apply to it.\n"
+    )
+    jurisdiction = nda.extract(DocText([text]))["jurisdiction"]
+    assert jurisdiction.value == "Delaware"
+    assert jurisdiction.status == ACCEPTED
+
+
 def test_letter_agreement_parties_from_signature_blocks():
     text = (
         "Beta Industries, Inc.\n200 Harbor Road\nBoston, MA 02110\nApril 4, 2012\n"

@@ -99,15 +99,19 @@ def _choose_jurisdiction(cands: list[Candidate]) -> tuple[Candidate | None, floa
     ranked = sorted(best_per, key=lambda k: (best_per[k].score, total[k]), reverse=True)
     top = best_per[ranked[0]]
     confidence = top.score
+    tied = False
     if len(ranked) > 1:
         rival = best_per[ranked[1]]
-        if rival.score >= top.score - 0.05:
-            confidence = min(confidence, 0.55)
+        tied = rival.score >= top.score - 0.05
+        if tied:
+            # two places named as strongly (a split governing-law clause): a person picks; below
+            # the field's threshold whatever it is set to
+            confidence = min(confidence, 0.4)
         elif rival.score >= 0.7:
             confidence = min(confidence, top.score - 0.5 * (rival.score - 0.4))
     # agreement among several mentions adds a little
     same = sum(1 for c in cands if _value_key(c.value) == ranked[0])
-    if same > 1:
+    if same > 1 and not tied:
         confidence = min(0.99, confidence + 0.02 * (same - 1))
     shown = [{"value": best_per[k].value, "score": round(best_per[k].score, 3)} for k in ranked[:5]]
     return top, max(0.0, min(1.0, confidence)), shown
