@@ -4,6 +4,8 @@ its party rules do not take "Delaware corporation" for a name) and the ``known_p
 (which sends any other governing law to a person)."""
 from __future__ import annotations
 
+import re
+
 US_STATES = [
     "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
     "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
@@ -26,9 +28,24 @@ COUNTRIES = [
     "Turkey", "United Arab Emirates",
 ]
 
+# Places the extractor does not look for (its list is tuned to what agreements name after "laws of")
+# but a reviewer may rightly type: the validator knows them too.
+OTHER_PLACES = [
+    "United States", "United States of America", "USA", "Guam", "US Virgin Islands", "American Samoa",
+    "Northern Mariana Islands", "Manitoba", "Saskatchewan", "Nova Scotia", "New Brunswick",
+    "Newfoundland and Labrador", "Prince Edward Island", "Yukon", "Northwest Territories", "Nunavut",
+    "Queensland", "South Australia", "Western Australia", "Tasmania", "Northern Territory",
+    "Australian Capital Territory", "Wales", "Jersey", "Guernsey", "Isle of Man", "Gibraltar", "Liechtenstein",
+    "Monaco", "Malta", "Estonia", "Latvia", "Lithuania", "Slovakia", "Slovenia", "Croatia", "Romania",
+    "Bulgaria", "Serbia", "Ukraine", "Egypt", "Nigeria", "Kenya", "Morocco", "Saudi Arabia", "Qatar",
+    "Bahrain", "Kuwait", "Jordan", "Lebanon", "Pakistan", "Bangladesh", "Sri Lanka", "Thailand", "Vietnam",
+    "Indonesia", "Philippines", "Colombia", "Peru", "Venezuela", "Uruguay", "Panama", "Costa Rica",
+    "Bahamas", "Barbados", "Jamaica", "Mauritius", "Macau", "Hong Kong SAR",
+]
 # Spellings of one place that should come out the same.
 _SAME_PLACE = {"the netherlands": "Netherlands"}
-_KNOWN = {p.casefold() for p in US_STATES + COUNTRIES}
+_KNOWN = {p.casefold() for p in US_STATES + COUNTRIES + OTHER_PLACES}
+_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:state|commonwealth|province|republic|kingdom)\s+of\s+(?:the\s+)?)?", re.I)
 
 
 def canonical_place(name: str) -> str:
@@ -36,4 +53,7 @@ def canonical_place(name: str) -> str:
 
 
 def is_known_place(name: str) -> bool:
-    return " ".join(str(name).split()).casefold() in _KNOWN
+    """Whether ``name`` is a state, province or country, as written by the extractor or a reviewer
+    ("State of New York", "England & Wales" and "the Netherlands" included)."""
+    text = " ".join(str(name).replace("&", " and ").split())
+    return text.casefold() in _KNOWN or _PREFIX.sub("", text).casefold() in _KNOWN

@@ -34,6 +34,12 @@ def test_validator_passes_good_and_fails_bad_values(check, good, bad):
     assert passed is False and message
 
 
+@pytest.mark.parametrize("place", ["State of New York", "the Commonwealth of Massachusetts", "England & Wales",
+                                   "United States", "Queensland", "the Netherlands", "Hong Kong SAR"])
+def test_places_as_a_reviewer_may_write_them_are_known(place):
+    assert v.known_place(place) == (True, "")
+
+
 def test_greek_vat_numbers_are_read_with_either_prefix():
     assert v.vat_id("GR094259216")[0] is True
 
