@@ -116,8 +116,7 @@ def _signer_role(text: str, start: int, end: int) -> tuple[float, str]:
         if not line.strip(" \t\u00a0"):
             continue  # blank and no-break-space lines between the signature's parts
         taken += 1
-        piece = line[max(0, col - 3):] if len(line) > col + 3 and col > 8 else line
-        below.append(re.split(r"[ \t\u00a0]{3,}", piece.strip(" \t\u00a0"))[0])
+        below.append(_column_piece(line, col))
     below_text = "\n".join(below)
     if _SENDER.search(before[-60:]):
         return 0.25, "letter signed by its sender"
