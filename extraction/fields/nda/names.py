@@ -16,11 +16,12 @@ from extraction.fields.places import US_STATES
 #   ('ACME, INC. BOLT LLC'): words such as HOLDINGS or PARTNERS are left out, as a name may go on after
 #   them ('ACME HOLDINGS CORP').
 # (kleister_name's lists are how the annotators spell forms, 'LLC' in capitals, 'Inc.' with its period.)
-_SUFFIX = (
+_SUFFIX_WORDS = (
     r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|L\.\s?L\.\s?P|LP|L\.\s?P|Ltd|Limited|"
     r"PLC|plc|P\.L\.C|N\.\s?V|S\.\s?A|SA|AG|GmbH|ASA|AB|SE|S\.p\.A|B\.V|BV|Bancorp|Bancshares|Bank|Trust|"
-    r"Partners|Holdings|Group|Fund|Associates|Enterprises|Technologies|Systems)\.?"
+    r"Partners|Holdings|Group|Fund|Associates|Enterprises|Technologies|Systems)"
 )
+_SUFFIX = _SUFFIX_WORDS + r"\.?"  # with the abbreviation's dot
 _SUFFIX_I = "(?i:" + _SUFFIX + ")"
 _LEGAL_FORM = r"(?:Inc|Corp|Corporation|LLC|L\.?L\.?C|LLP|LP|L\.P|Ltd|Limited|PLC|N\.V|S\.A|AG|GmbH|B\.V)\.?"
 _GLUED_ENTITIES = re.compile(rf"(?i:(?:^|\s){_LEGAL_FORM},?\s+(?:and|&)\s+\S.*\s{_LEGAL_FORM}$)")

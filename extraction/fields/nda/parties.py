@@ -7,7 +7,7 @@ import re
 from extraction.evidence import DocText
 from extraction.fields.nda.common import _PREAMBLE_STOP, _value_key
 from extraction.fields.nda.names import (
-    _ENTITY_RE, _GLUED_ENTITIES, _SUFFIX, _clean_name, _locate, _looks_like_party, kleister_name,
+    _ENTITY_RE, _GLUED_ENTITIES, _SUFFIX, _SUFFIX_WORDS, _clean_name, _locate, _looks_like_party, kleister_name,
 )
 from extraction.fields.nda.signatures import _signature_parties, _signature_region, _signed_again
 from extraction.fields.nda.slm import _ASK_SIGNER, _SLM_WEIGHT, _marked, _prompt, _slm_yes
@@ -72,7 +72,7 @@ def _preamble_parties(doc: DocText) -> tuple[list[tuple[str, int, int]], float, 
     for p in re.finditer(r"\.(?=\s+[A-Z“\"(])", text[start:end]):
         prefix = text[start:start + p.start()]
         # abbreviations, in either case ('CO. LTD.', 'MR. SMITH'), and initials
-        if re.search(rf"(?:\b(?i:{_SUFFIX[:-3]}|No|St|U\.S|Mr|Mrs|Ms|Dr|Jr|Sr|N\.A)|\b[A-Z])$", prefix):
+        if re.search(rf"(?:\b(?i:{_SUFFIX_WORDS}|No|St|U\.S|Mr|Mrs|Ms|Dr|Jr|Sr|N\.A)|\b[A-Z])$", prefix):
             continue
         end = start + p.end()
         break
