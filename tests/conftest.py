@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from django.apps import apps as django_apps
 
 from appliance.documents.accounts import create_user
-from appliance.documents.doctypes import load_default_types
+from appliance.documents.doctypes import sync_default_types
 from appliance.documents.roles import sync_role_groups
 from audit.testing import audit_tables_flushable  # noqa: F401  (transactional tests may flush the audit log)
 
@@ -31,7 +31,7 @@ def audit_key(tmp_path, monkeypatch):
 def make_user(db):
     # Transactional tests flush the tables after each test, the migrations' data included: recreate it.
     sync_role_groups(django_apps)
-    load_default_types(django_apps)
+    sync_default_types(django_apps)
 
     def make(role, username=None, team="default"):
         user, _ = create_user(username or f"{role}-{team}", role, team=team, password="pw-for-tests-1")

@@ -159,6 +159,9 @@ class DocumentType(models.Model):
     always_review = models.BooleanField(default=False, help_text="Every document of this type goes to a person.")
     thresholds = models.JSONField(default=dict, blank=True, help_text="Calibrated confidence thresholds per field.")
     active = models.BooleanField(default=True)
+    # The definition as it was last shipped (label, description, schema, rules): an upgrade brings a
+    # shipped type up to date only while it still equals this, i.e. no admin has edited it.
+    shipped = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
