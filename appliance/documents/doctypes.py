@@ -75,6 +75,16 @@ def sync_default_types(apps=None) -> dict[str, str]:
     return outcome
 
 
-def sync_after_migrate(sender, apps, **kwargs):
-    """post_migrate: every `manage.py migrate` (bin/start runs it) brings shipped types up to date."""
-    sync_default_types(apps)
+def sync_after_migrate(sender, apps=None, **kwargs):
+    """post_migrate: every `manage.py migrate` (bin/start runs it) brings shipped types up to date;
+    `manage.py flush` sends it too, without ``apps`` (the current models then).
+
+    A migrate that stops before the ``shipped`` column exists (back to 0004, say) leaves the types alone."""
+    if apps is None:
+        from django.apps import apps
+    try:
+        DocumentType = apps.get_model("documents", "DocumentType")
+    except LookupError:
+        return
+    if any(f.name == "shipped" for f in DocumentType._meta.get_fields()):
+        sync_default_types(apps)

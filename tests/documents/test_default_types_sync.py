@@ -88,3 +88,19 @@ def test_a_deleted_shipped_type_comes_back():
     DocumentType.objects.filter(name="payslip").delete()
     assert sync_default_types()["payslip"] == "created"
     assert DocumentType.objects.get(name="payslip").schema == default_types_data()["payslip"]["schema"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_before_the_shipped_column_and_forward_again_works():
+    call_command("migrate", "documents", "0004", verbosity=0)
+    try:
+        assert DocumentType.objects.filter(name="nda").exists()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert DocumentType.objects.get(name="nda").shipped is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_brings_the_shipped_types_back():
+    call_command("flush", interactive=False, verbosity=0)
+    assert DocumentType.objects.get(name="receipt").shipped is not None
