@@ -1,4 +1,6 @@
 """The stages after text extraction, run in-process on real models: what each stores and audits."""
+import hashlib
+
 import pytest
 
 from appliance.documents import processing
@@ -13,18 +15,23 @@ INVOICE_TEXT = (
 )
 
 
+def _text_extracted(user, text, filename):
+    """A plain-text upload of ``user``'s whose text is extracted: the state the PII stage starts from."""
+    from django.core.files.base import ContentFile
+
+    document = Document(team=user.membership.team, uploader=user, source="api", original_filename=filename,
+                        sha256=hashlib.sha256(text.encode()).hexdigest(), size=len(text), media_type="text/plain")
+    document.original.save("upload", ContentFile(text.encode()), save=False)
+    document.save()
+    Page.objects.create(document=document, number=1, text=text, method="plain")
+    document.move_to(Document.Status.TEXT_EXTRACTED)
+    return document
+
+
 @pytest.fixture
 def stored_document(clerk, settings, tmp_path):
     settings.COLONY_PII_KEY_FILE = tmp_path / "pii.key"
-    from django.core.files.base import ContentFile
-
-    document = Document(team=clerk.membership.team, uploader=clerk, source="api", original_filename="inv.txt",
-                        sha256="0" * 64, size=len(INVOICE_TEXT), media_type="text/plain")
-    document.original.save("upload", ContentFile(INVOICE_TEXT.encode()), save=False)
-    document.save()
-    Page.objects.create(document=document, number=1, text=INVOICE_TEXT, method="plain")
-    document.move_to(Document.Status.TEXT_EXTRACTED)
-    return document
+    return _text_extracted(clerk, INVOICE_TEXT, "inv.txt")
 
 
 @pytest.mark.django_db
@@ -64,17 +71,10 @@ def test_stages_redact_classify_extract_and_audit(stored_document):
 @pytest.mark.django_db
 def test_tokens_the_extractors_spend_on_the_small_model_are_audited(clerk, settings, tmp_path):
     # A receipt whose total is a close call: the rules ask the generator (real model) to confirm it.
-    from django.core.files.base import ContentFile
-
     from tests.fields.test_receipt import UNSURE
 
     settings.COLONY_PII_KEY_FILE = tmp_path / "pii.key"
-    document = Document(team=clerk.membership.team, uploader=clerk, source="api", original_filename="r.txt",
-                        sha256="1" * 64, size=len(UNSURE), media_type="text/plain")
-    document.original.save("upload", ContentFile(UNSURE.encode()), save=False)
-    document.save()
-    Page.objects.create(document=document, number=1, text=UNSURE, method="plain")
-    document.move_to(Document.Status.TEXT_EXTRACTED)
+    document = _text_extracted(clerk, UNSURE, "r.txt")
     processing.redact_pii(document)
     processing.classify(document)
     assert document.doc_type.name == "receipt"
