@@ -164,10 +164,16 @@ def test_state_of_incorporation_is_not_the_governing_law():
     assert out["jurisdiction"].value == "Massachusetts"
 
 
+OMEGA_AND_SIGMA = "by and between Omega Holdings, Inc. (“Omega”) and Sigma Capital LP (“Sigma”)"
+OMEGA_AND_SIGMA_OPENING = (
+    f"CONFIDENTIALITY AGREEMENT\nThis Agreement is entered into as of June 2, 2011 {OMEGA_AND_SIGMA}.\n"
+)
+
+
 def test_a_date_of_another_agreement_is_not_the_effective_date():
     text = (
         "CONFIDENTIALITY AGREEMENT\nThis Confidentiality Agreement (the “Agreement”) is entered into as of June 2, 2011 "
-        "by and between Omega Holdings, Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\n"
+        f"{OMEGA_AND_SIGMA}.\n"
         "WHEREAS, Omega and Sigma are parties to the Credit Agreement, dated as of January 5, 2009;\n"
         "This Agreement shall be governed by the laws of the State of Texas.\n"
     )
@@ -179,8 +185,8 @@ def test_a_date_of_another_agreement_is_not_the_effective_date():
 def test_the_date_the_agreement_defines_as_its_effective_date_outweighs_its_signing_date():
     text = (
         "NON-DISCLOSURE AGREEMENT\nThis Non-Disclosure Agreement (the “Agreement”) is entered into as of May 9, 2002 "
-        "and is effective December 3, 2001 (the “Effective Date”), by and between Omega Holdings, Inc. (“Omega”) "
-        "and Sigma Capital LP (“Sigma”).\nThis Agreement shall be governed by the laws of the State of Texas.\n"
+        f"and is effective December 3, 2001 (the “Effective Date”), {OMEGA_AND_SIGMA}.\n"
+        "This Agreement shall be governed by the laws of the State of Texas.\n"
     )
     date = nda.extract(DocText([text]))["effective_date"]
     assert date.value == "2001-12-03"
@@ -191,7 +197,7 @@ def test_the_date_the_agreement_defines_as_its_effective_date_outweighs_its_sign
 def test_two_dates_each_called_the_effective_date_stay_unsure():
     text = (
         "NON-DISCLOSURE AGREEMENT\nThis Non-Disclosure Agreement is entered into on May 9, 2002 "
-        "(the “Effective Date”) by and between Omega Holdings, Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\n"
+        f"(the “Effective Date”) {OMEGA_AND_SIGMA}.\n"
         "Amended and restated as of June 1, 2003 (the “Amended Effective Date”).\n"
     )
     date = nda.extract(DocText([text]))["effective_date"]
@@ -200,8 +206,7 @@ def test_two_dates_each_called_the_effective_date_stay_unsure():
 
 def test_two_governing_laws_named_as_strongly_go_to_a_person():
     text = (
-        "CONFIDENTIALITY AGREEMENT\nThis Agreement is entered into as of June 2, 2011 by and between Omega Holdings, "
-        "Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\nThis Agreement shall be governed by the laws of the State of "
+        f"{OMEGA_AND_SIGMA_OPENING}This Agreement shall be governed by the laws of the State of "
         "New York. Matters of title shall be governed by the laws of England.\n"
     )
     jurisdiction = nda.extract(DocText([text]))["jurisdiction"]
@@ -212,8 +217,7 @@ def test_two_governing_laws_named_as_strongly_go_to_a_person():
 
 def test_one_laws_of_clause_is_enough():
     text = (
-        "CONFIDENTIALITY AGREEMENT\nThis Agreement is entered into as of June 2, 2011 by and between Omega Holdings, "
-        "Inc. (“Omega”) and Sigma Capital LP (“Sigma”).\nThe laws of Delaware apply to it.\n"
+        f"{OMEGA_AND_SIGMA_OPENING}The laws of Delaware apply to it.\n"
     )
     jurisdiction = nda.extract(DocText([text]))["jurisdiction"]
     assert jurisdiction.value == "Delaware"
