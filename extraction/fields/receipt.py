@@ -568,8 +568,9 @@ def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
     A plural or singular of a header word ("RESTAURANTS", "BOOK") is a word, not a misread; a
     three-letter token counts only beside a legal form ("SDN BND", "SON BHD"), where its
     neighbours say what it should have been. With ``repeated_words`` a word written twice in
-    ``text`` with one letter changed ("TAMPOI ... TAMPOL", "MAJU ... MAJO") is suspect too: an
-    address repeats its place names, and two spellings of one name mean one of them is misread.
+    ``text`` with one letter changed ("TAMPOI ... TAMPOL", "MAJU ... MAJO"), or a long one with a
+    letter lost ("ANGSA DELIMA ... WANGSA MAJU"), is suspect too: an address repeats its place names,
+    and two spellings of one name mean one of them is misread.
     """
     out = []
     tokens = re.findall(r"[A-Za-z]{2,}", text)
@@ -589,7 +590,9 @@ def ocr_suspects(text: str, *, repeated_words: bool = False) -> list[str]:
         long_words = sorted({u for u in uppers if len(u) >= 4})
         for a_index, a in enumerate(long_words):
             for b in long_words[a_index + 1:]:
-                if len(a) == len(b) and _edit1(a, b):  # one letter changed, none added or dropped
+                # one letter changed; or, in names of five letters or more, one dropped (short
+                # words differ by a letter too often to tell: "JAYA"/"JAYAS")
+                if (len(a) == len(b) or min(len(a), len(b)) >= 5) and _edit1(a, b):
                     out.append(f"{a}/{b}")
     out += re.findall(r"[^\w\s.,&()'/@:#+\-]", text)
     return out

@@ -237,6 +237,9 @@ def test_letter_agreement_parties_from_signature_blocks():
     out = nda.extract(DocText([text]))
     keys = {v.lower().replace(".", "").replace(",", "") for v in out["party"].value}
     assert {"beta industries inc", "gamma equity partners lp"} <= keys
+    # the reviewer is told where the names came from, and not of a PARTIES: header the letter lacks
+    cue = next(v.message for v in out["party"].validators if v.name == "grounded_each")
+    assert cue.startswith("signature blocks") and "header" not in cue
     assert out["term"].value == "18 months"
     assert out["jurisdiction"].value == "Delaware"
     assert out["effective_date"].value == "2012-04-04"
@@ -414,6 +417,14 @@ def test_collectively_with_a_comma_is_a_defined_term():
     text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made by and among Acme Widgets Corp., a Delaware "
             "corporation (collectively, “Acme”), and Bolt Energy LLC (“Bolt”).\n" + BODY)
     assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Corp.", "Bolt Energy LLC"]
+
+
+@pytest.mark.parametrize("trade_name", ["dba Bolt Labs", "DBA Bolt Labs", "d/b/a Bolt Labs"])
+def test_a_trade_name_after_the_legal_name_is_not_part_of_it(trade_name):
+    for joint in (" ", ""):  # "Inc.DBA" as some filings print it
+        text = ("CONFIDENTIALITY AGREEMENT\nThis Agreement is made by and between Acme Widgets, Inc. (“Acme”) and "
+                f"Bolt Energy, Inc.{joint}{trade_name} (“Bolt”).\n" + BODY)
+        assert nda.extract(DocText([text]))["party"].value == ["Acme Widgets Inc.", "Bolt Energy Inc."], joint
 
 
 def test_a_placeholder_is_not_a_party():

@@ -445,6 +445,14 @@ def test_a_place_name_spelled_two_ways_in_the_address_goes_to_review():
     assert any(v.name == "no_ocr_suspects" and not v.passed for v in address.validators)
 
 
+def test_a_long_place_name_written_once_with_a_letter_lost_is_suspect_and_short_ones_are_not():
+    assert receipt.ocr_suspects("JALAN ANGSA DELIMA 12, WANGSA MAJU", repeated_words=True) == ["ANGSA/WANGSA"]
+    # four-letter words one letter apart are often two real words
+    assert receipt.ocr_suspects("TAMAN JAYA, JALAN JAYAS", repeated_words=True) == []
+    # without repeated_words (the company name) a lost letter is not looked for
+    assert receipt.ocr_suspects("ANGSA WANGSA TRADING") == []
+
+
 # Labels printed as one column and the amounts as another, the paid amount the largest number.
 COLUMN_PAYMENT = """\
 KEDAI BUKU SERI MAJU ENTERPRISE

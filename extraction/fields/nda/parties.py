@@ -28,7 +28,7 @@ _DESCRIPTOR = re.compile(
     r",?\s*(?:\(|\b(?:a|an)\s+(?:\w+\s+){0,4}?(?:(?i:corporation|company|limited|partnership)|individual|bank|association|"
     r"entity|resident|national|banking|business|trust|statutory|public|private|société|open|closed|joint|delaware|"
     r"nevada|new|[A-Z][a-z]+)\b|\b(?:whose|with\s+(?:its|a|offices)|having|located|organized|existing|"
-    r"incorporated(?=\s+(?:in|under|and|as|pursuant|with)\b)|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual|with\s+(?:an?\s+|its\s+)?(?:principal|offices?|registered|head|place|address)|c/o)|\s+(?:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",
+    r"incorporated(?=\s+(?:in|under|and|as|pursuant|with)\b)|on\s+behalf|acting|doing|f/k/a|d/b/a|formerly|residing|who|which|its|at\s+\d|an?\s+individual|with\s+(?:an?\s+|its\s+)?(?:principal|offices?|registered|head|place|address)|c/o)|(?:\s+|(?<=\.))(?i:dba|d/b/a|doing\s+business\s+as|f/k/a|formerly\s+known)\b)",  # "Inc.DBA X" too
 )
 
 
@@ -157,12 +157,17 @@ def _header_parties(doc: DocText) -> list[tuple[str, int, int]]:
     return out
 
 
+def _also(cue: str, more: str) -> str:
+    """The cues that found the names, as the reviewer reads them ("between ... + signature blocks")."""
+    return f"{cue} + {more}" if cue else more
+
+
 def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
     names, score, cue = _preamble_parties(doc)
     from_preamble = len(names)
     if len(names) < 1:
         names = _header_parties(doc)
-        score, cue = (0.75, "PARTIES: header") if len(names) >= 2 else (0.4, "PARTIES: header")
+        score, cue = (0.75 if len(names) >= 2 else 0.4), ("PARTIES: header" if names else "")
     sig = _signature_parties(doc)
     sig_entities = [(n, s, e) for n, s, e, kind in sig if kind == "entity"]
     sig_people = [(n, s, e) for n, s, e, kind in sig if kind == "person"]
@@ -205,7 +210,7 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
                 pool.add(_value_key(kleister_name(item[0])))
                 added += 1
         if added:
-            score, cue = (0.55 if score >= 0.6 else 0.45), cue + " + signature blocks"
+            score, cue = (0.55 if score >= 0.6 else 0.45), _also(cue, "signature blocks")
     if len(names) < 2:
         # an employer named in the opening lines ("As a condition of my employment with X, Inc.")
         pool = {_value_key(kleister_name(n)) for n, _, _ in names}
@@ -221,7 +226,7 @@ def _party_result(doc: DocText, runtime=None) -> FieldResult | None:
             found = _locate(doc.text, raw, name_start)
             if found:
                 names.append((raw, found[0], found[1]))
-                score, cue = min(score, 0.45) if score else 0.4, cue + " + entity in the opening lines"
+                score, cue = min(score, 0.45) if score else 0.4, _also(cue, "entity in the opening lines")
                 break
     if not names:
         return None
