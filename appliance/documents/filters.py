@@ -1,4 +1,7 @@
 """Filtering of document lists, shared by the web list and the API."""
+from datetime import UTC
+
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from appliance.documents.models import Document
@@ -19,7 +22,23 @@ def filter_documents(queryset, params):
     if query:
         queryset = queryset.filter(original_filename__icontains=query)
     for name, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt")):
-        value = parse_datetime(params.get(name) or "")
+        value = date_bound(params.get(name))
         if value is not None:
             queryset = queryset.filter(**{lookup: value})
     return queryset
+
+
+def date_bound(raw):
+    """An ISO 8601 date-time from a query string, in UTC; None when absent or unusable.
+
+    Converted to UTC because an offset that ISO 8601 allows (up to ±23:59) can be beyond
+    what PostgreSQL accepts (±15:59). A well-formed but impossible date (February 30) or
+    one that leaves the calendar in UTC is unusable, like an unparseable one.
+    """
+    try:
+        value = parse_datetime(raw or "")
+        if value is None:
+            return None
+        return value.astimezone(UTC) if timezone.is_aware(value) else timezone.make_aware(value)
+    except (ValueError, OverflowError):
+        return None

@@ -82,3 +82,44 @@ def test_openapi_schema_and_docs_page_are_served(client, clerk):
     docs = browser.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "param, value, message",
+    [
+        ("created_after", "2024-02-30T00:00:00Z", "wrong format"),  # well-formed, but no such day
+        ("created_before", "yesterday", "wrong format"),
+        ("created_after", "0001-01-01T00:00:00+05:00", "out of range"),  # before year 1 in UTC
+        ("q", "re\x00port", "Null characters"),  # PostgreSQL cannot compare text with a NUL
+        ("media_type", "text/plain\x00", "Null characters"),
+    ],
+)
+def test_unusable_list_filter_is_a_400_naming_the_parameter(client, param, value, message):
+    post_text(client, "report.txt", b"report body")
+    response = client.get("/api/v1/documents/", {param: value})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert message in error["detail"][param][0]
+
+
+@pytest.mark.django_db
+def test_date_filter_takes_any_iso_offset_even_past_postgresqls_range(client):
+    # ISO 8601 allows offsets up to ±23:59; PostgreSQL refuses beyond ±15:59, so the bound goes in UTC.
+    created = post_text(client, "report.txt", b"report body")
+    after = client.get("/api/v1/documents/", {"created_after": "2000-01-01T00:00:00+21:45"})
+    assert after.status_code == 200
+    assert [d["id"] for d in after.json()["results"]] == [created["id"]]
+    before = client.get("/api/v1/documents/", {"created_before": "2000-01-01T00:00:00-17:31"})
+    assert before.status_code == 200
+    assert before.json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_schema_says_doc_type_is_null_until_classified(client):
+    created = post_text(client, "note.txt", b"a note")
+    assert client.get(f"/api/v1/documents/{created['id']}/").json()["doc_type"] is None
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for component in ("Document", "DocumentList"):
+        assert schema["components"]["schemas"][component]["properties"]["doc_type"]["nullable"] is True

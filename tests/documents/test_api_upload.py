@@ -78,6 +78,32 @@ def test_idempotency_key_returns_the_first_document(client):
 
 
 @pytest.mark.django_db
+def test_idempotency_key_longer_than_stored_is_refused_not_cut(client):
+    # Stored cut to 200 characters, the key never matched again: a retry with another body was a 500.
+    response = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k" * 201)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert error["detail"]["Idempotency-Key"] == ["Use at most 200 characters."]
+    assert Document.objects.count() == 0
+    first = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k" * 200)
+    again = upload(client, "a.txt", b"a different body", HTTP_IDEMPOTENCY_KEY="k" * 200)
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+@pytest.mark.django_db
+def test_location_header_is_a_plain_str_that_a_wsgi_server_accepts(client):
+    from wsgiref.headers import Headers
+
+    response = upload(client, "a.txt", b"a body")
+    assert response.status_code == 202
+    # wsgiref (runserver) refuses a str subclass such as DRF's Hyperlink and answers 500 instead.
+    assert type(response["Location"]) is str
+    Headers(list(response.items()))
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name, content, status, code",
     [

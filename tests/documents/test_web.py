@@ -103,3 +103,12 @@ def test_revealing_personal_data_on_the_page_needs_the_permission_and_is_audited
     revealed = admin.get(f"/documents/{document.id}/", {"view": "original"})
     assert b"Jane Roe" in revealed.content
     assert AuditEvent.objects.filter(kind="pii_revealed", document_id=document.id).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bound", ["2024-02-30T00:00:00Z", "2000-01-01T00:00:00+21:45"])
+def test_list_date_bound_that_postgresql_would_refuse_is_not_a_500(browser, bound):
+    browser.post("/upload/", {"files": [SimpleUploadedFile("one.txt", b"first file")]})
+    response = browser.get("/", {"created_after": bound})
+    assert response.status_code == 200
+    assert b"one.txt" in response.content

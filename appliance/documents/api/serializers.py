@@ -33,7 +33,7 @@ class DocumentSerializer(serializers.HyperlinkedModelSerializer):
     uploader = serializers.StringRelatedField()
     history = StatusChangeSerializer(many=True, read_only=True)
     page_count = serializers.SerializerMethodField()
-    doc_type = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    doc_type = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     fields = ExtractedFieldSerializer(many=True, read_only=True)
 
     class Meta:
@@ -54,6 +54,20 @@ class DocumentListSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
         fields = [f for f in DocumentSerializer.Meta.fields if f not in ("history", "fields")]
         read_only_fields = fields
+
+
+class DocumentFilterSerializer(serializers.Serializer):
+    """The list's free-form query parameters, checked before they reach the database.
+
+    A date that is not a real date-time, or text with a NUL character (which PostgreSQL
+    cannot compare), is a 400 naming the parameter instead of a 500. Unknown ``status``
+    and ``source`` values are ignored by the filter itself, as before.
+    """
+
+    q = serializers.CharField(required=False, allow_blank=True)
+    media_type = serializers.CharField(required=False, allow_blank=True)
+    created_after = serializers.DateTimeField(required=False)
+    created_before = serializers.DateTimeField(required=False)
 
 
 class UploadSerializer(serializers.Serializer):

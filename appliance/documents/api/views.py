@@ -1,7 +1,7 @@
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from appliance.documents.access import team_of, visible_documents
 from appliance.documents.api.errors import error_body
 from appliance.documents.api.permissions import DocumentPermission
 from appliance.documents.api.serializers import (
+    DocumentFilterSerializer,
     DocumentListSerializer,
     DocumentSerializer,
     DocumentTextSerializer,
@@ -22,6 +23,8 @@ from appliance.documents.reveal import record_reveal
 
 # Multipart framing around the file: allow this much beyond the upload limit before refusing unread.
 MULTIPART_OVERHEAD = 64 * 1024
+# Idempotency keys are stored whole or refused: one cut short would never find its first upload again.
+MAX_IDEMPOTENCY_KEY = Document._meta.get_field("idempotency_key").max_length
 
 LIST_FILTERS = [
     OpenApiParameter("status", str, enum=Document.Status.values),
@@ -55,11 +58,14 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(parameters=LIST_FILTERS)
     def list(self, request, *args, **kwargs):
+        DocumentFilterSerializer(data=request.query_params).is_valid(raise_exception=True)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        parameters=[
+            OpenApiParameter("Idempotency-Key", {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY}, OpenApiParameter.HEADER)
+        ],
         responses={202: DocumentSerializer, 200: DocumentSerializer},
     )
     def create(self, request):
@@ -71,6 +77,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 error_body("too_large", f"The file is larger than the limit of {limit} MiB."),
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+            raise serializers.ValidationError({"Idempotency-Key": [f"Use at most {MAX_IDEMPOTENCY_KEY} characters."]})
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         fileobj = upload.validated_data["file"]
@@ -81,7 +90,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 user=request.user,
                 team=team_of(request.user),
                 source=Document.Source.API,
-                idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+                idempotency_key=idempotency_key,
             )
         except UploadRejected as rejected:
             return Response(error_body(rejected.code, rejected.message), status=rejected.status)
@@ -90,7 +99,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(
             body,
             status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK,
-            headers={"Location": body["url"]},
+            # A plain str: the serializer's Hyperlink (a str subclass) is refused by strict WSGI
+            # servers such as wsgiref (runserver), which then answer 500 for a stored upload.
+            headers={"Location": str(body["url"])},
         )
 
     @extend_schema(
