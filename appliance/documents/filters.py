@@ -15,10 +15,10 @@ def filter_documents(queryset, params):
     source = params.get("source")
     if source in Document.Source.values:
         queryset = queryset.filter(source=source)
-    media_type = params.get("media_type")
+    media_type = _text(params.get("media_type"))
     if media_type:
         queryset = queryset.filter(media_type=media_type)
-    query = (params.get("q") or "").strip()
+    query = _text(params.get("q")).strip()
     if query:
         queryset = queryset.filter(original_filename__icontains=query)
     for name, lookup in (("created_after", "created_at__gte"), ("created_before", "created_at__lt")):
@@ -26,6 +26,12 @@ def filter_documents(queryset, params):
         if value is not None:
             queryset = queryset.filter(**{lookup: value})
     return queryset
+
+
+def _text(raw) -> str:
+    """A text parameter without NUL characters, which PostgreSQL cannot compare (the API refuses
+    them with a 400 before this; the web list drops them, as it ignores other junk)."""
+    return (raw or "").replace("\x00", "")
 
 
 def date_bound(raw):
