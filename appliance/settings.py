@@ -165,6 +165,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a "status": name each set of choices after what it is a status of.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "appliance.documents.models.Document.Status",
+        "ExtractedFieldStatusEnum": "appliance.documents.models.ExtractedField.Status",
+    },
 }
 
 # --- Celery. The embedded default is kombu's filesystem transport: no server needed.

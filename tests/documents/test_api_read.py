@@ -123,3 +123,13 @@ def test_schema_says_doc_type_is_null_until_classified(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     for component in ("Document", "DocumentList"):
         assert schema["components"]["schemas"][component]["properties"]["doc_type"]["nullable"] is True
+
+
+@pytest.mark.django_db
+def test_schema_describes_field_values_and_names_each_status_after_its_model(client):
+    schemas = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]["schemas"]
+    value = schemas["ExtractedField"]["properties"]["value"]
+    assert {"type": "string"} in value["oneOf"] and value["nullable"] is True
+    assert any(option.get("type") == "array" for option in value["oneOf"])  # an NDA's parties
+    assert "accepted" in schemas["ExtractedFieldStatusEnum"]["enum"]
+    assert "needs_review" in schemas["DocumentStatusEnum"]["enum"]

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from appliance.documents.models import Document, ExtractedField, Page, StatusChange
@@ -19,7 +20,13 @@ class ExtractedFieldSerializer(serializers.ModelSerializer):
         model = ExtractedField
         fields = ["name", "value", "confidence", "status", "method", "evidence", "validators", "reasons", "personal"]
 
-    def get_value(self, field) -> object:
+    @extend_schema_field({
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        "nullable": True,
+        "description": "The normalised value (a list for fields such as an NDA's parties); "
+                       f"'{REDACTED}' for personal data the reader may not reveal.",
+    })
+    def get_value(self, field):
         # Personal values (a party's name, an IBAN) stay hidden unless the reader may reveal PII.
         if field.personal and not self.context.get("reveal"):
             return REDACTED
