@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from appliance.documents.api.schema import error_responses
 from appliance.routing import report
 from appliance.routing.access import RoutingPermission
 from appliance.routing.models import CalibrationRun
@@ -21,7 +22,7 @@ class RoutingReportView(APIView):
             OpenApiParameter("days", int, description="Documents received in the last N days (default 30)."),
             OpenApiParameter("bucket", str, enum=["day", "week"], description="Period of the time series."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403)},
         tags=["routing"],
     )
     def get(self, request):
@@ -34,7 +35,7 @@ class CalibrationView(APIView):
 
     permission_classes = [RoutingPermission]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["routing"])
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(401, 403)}, tags=["routing"])
     def get(self, request):
         runs = list(CalibrationRun.objects.order_by("-created", "-id")[:20])
         return Response({

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from appliance.documents.access import team_of, visible_documents
 from appliance.documents.api.errors import error_body
 from appliance.documents.api.permissions import DocumentPermission
+from appliance.documents.api.schema import error_responses
 from appliance.documents.api.serializers import (
     DocumentFilterSerializer,
     DocumentListSerializer,
@@ -56,17 +57,21 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return UploadSerializer
         return DocumentSerializer
 
-    @extend_schema(parameters=LIST_FILTERS)
+    @extend_schema(parameters=LIST_FILTERS, responses={200: DocumentListSerializer(many=True), **error_responses(400, 401, 403)})
     def list(self, request, *args, **kwargs):
         DocumentFilterSerializer(data=request.query_params).is_valid(raise_exception=True)
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: DocumentSerializer, **error_responses(401, 403, 404)})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
         parameters=[
             OpenApiParameter("Idempotency-Key", {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY}, OpenApiParameter.HEADER)
         ],
-        responses={202: DocumentSerializer, 200: DocumentSerializer},
+        responses={202: DocumentSerializer, 200: DocumentSerializer, **error_responses(400, 401, 403, 413)},
     )
     def create(self, request):
         """Upload one document (multipart field ``file``). 202 when queued; 200 when the team already has it."""
@@ -105,7 +110,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
     @extend_schema(
-        responses=DocumentTextSerializer,
+        responses={200: DocumentTextSerializer, **error_responses(401, 403, 404)},
         parameters=[OpenApiParameter("view", str, enum=["redacted", "original"], description="Default: redacted.")],
     )
     @action(detail=True, methods=["get"])
