@@ -4,6 +4,7 @@ Every action checks the caller's review lock, changes the field, stores the deci
 FieldCorrection (labelled data for calibration), writes an audit event, renews the lock, and
 finishes the document once no field needs review any more.
 """
+import math
 import re
 
 from django.db import transaction
@@ -15,6 +16,8 @@ from appliance.review.models import FieldCorrection, ReviewLock
 from audit.events import record
 
 REDACTED = "[redacted]"
+# The audit chain refuses floats this large (chain._round_floats); floats are exact well beyond it.
+LARGEST_NUMBER = 1e15
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_[0-9A-Za-z]+>")
 
 
@@ -123,6 +126,8 @@ def parse_value(document, fld, text):
     text = (text or "").strip()
     if not text:
         raise ReviewError("Type a value, or reject the field if the document has none.", code="empty")
+    if "\x00" in text:  # PostgreSQL cannot store it
+        raise ReviewError("The value contains a NUL character; type it again without it.", code="nul")
     if REDACTED in text:
         raise ReviewError("Type the value, or pick it from the text; [redacted] is not a value.", code="redacted")
     if PLACEHOLDER.search(text):
@@ -142,6 +147,11 @@ def parse_value(document, fld, text):
             number = float(cleaned)
         except ValueError:
             raise ReviewError("This field takes a number.", code="not_a_number") from None
+        if not math.isfinite(number):  # "nan", "inf", "1e400": float() takes them, JSON cannot store them
+            raise ReviewError("This field takes a number.", code="not_a_number")
+        if abs(number) >= LARGEST_NUMBER:
+            raise ReviewError("This number is too large; at most 15 digits before the decimal point.",
+                              code="too_large")
         if kind == "integer":
             if number != int(number):
                 raise ReviewError("This field takes a whole number.", code="not_an_integer")

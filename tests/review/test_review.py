@@ -153,6 +153,40 @@ def test_an_empty_correction_is_refused(reviewer, client_for, review_document):
 
 
 @pytest.mark.django_db
+def test_a_correction_with_a_nul_character_is_refused_and_nothing_is_written(reviewer, client_for, review_document):
+    document = review_document()
+    client = client_for(reviewer)
+    response = _post(client, document, "issuer", "correct", "ACME\x00 Tools")
+    assert response.status_code == 302
+    issuer = _field(document, "issuer")
+    assert (issuer.value, issuer.status) == ("ACME Tools", "needs_review")
+    assert not FieldCorrection.objects.filter(document=document).exists()
+    assert "NUL character" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["number", "integer"])
+@pytest.mark.parametrize("typed, message", [
+    ("nan", "takes a number"), ("inf", "takes a number"), ("-Infinity", "takes a number"),
+    ("1e400", "takes a number"), ("1e15", "too large"), ("-2000000000000000", "too large"),
+])
+def test_a_number_json_cannot_hold_or_too_large_is_refused(reviewer, client_for, review_document, kind, typed, message):
+    document = review_document()
+    schema = document.doc_type.schema
+    schema["properties"]["amount"] = {"type": kind}
+    document.doc_type.save()
+    client = client_for(reviewer)
+    response = _post(client, document, "amount", "correct", typed)
+    assert response.status_code == 302
+    amount = _field(document, "amount")
+    assert (amount.value, amount.status) == ("119.00", "needs_review")
+    assert not FieldCorrection.objects.filter(document=document).exists()
+    assert message in client.get(response["Location"]).content.decode()
+    _post(client, document, "amount", "correct", "999999999999999")  # the largest that is taken
+    assert _field(document, "amount").value == 999999999999999
+
+
+@pytest.mark.django_db
 def test_a_placeholder_picked_from_the_text_stands_for_its_personal_value(reviewer, client_for, review_document):
     document = review_document()
     _post(client_for(reviewer), document, "issuer", "correct", "<PERSON_1>")
