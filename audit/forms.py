@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -35,6 +37,12 @@ class ExportForm(forms.Form):
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
     end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To (included)")
     format = forms.ChoiceField(choices=[(f, f.upper() if f == "csv" else "JSON Lines") for f in export.FORMATS])
+
+    def clean_end(self):
+        end = self.cleaned_data["end"]
+        if end == date.max:  # the export runs to the start of the day after, which does not exist
+            raise forms.ValidationError(f"Choose an end before {date.max.isoformat()}.")
+        return end
 
     def clean(self):
         data = super().clean()

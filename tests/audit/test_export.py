@@ -73,3 +73,13 @@ def test_export_view_returns_a_bundle_whose_signature_verifies(client, auditor):
     assert export.verify(data, archive.read("audit-events.csv.sig").decode(), archive.read("audit-public-key.pem"))
     exported = AuditEvent.objects.filter(kind="audit_exported").last()
     assert exported.actor_user_id == auditor.pk
+
+
+def test_export_view_refuses_an_end_on_the_last_day_of_the_calendar(client, auditor):
+    client.force_login(auditor)
+    response = client.get("/audit/export/", {"start": "2024-01-01", "end": "9999-12-31", "format": "csv"})
+    assert response.status_code == 400
+    assert "Choose an end before 9999-12-31" in response.content.decode()
+    assert not AuditEvent.objects.filter(kind="audit_exported").exists()
+    response = client.get("/audit/export/", {"start": "2024-01-01", "end": "9999-12-30", "format": "csv"})
+    assert response.status_code == 200
