@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.contrib import admin
 
@@ -10,7 +12,7 @@ from appliance.documents.models import (
     StatusChange,
     Team,
 )
-from extraction.doctypes.registry import SchemaError, check_schema
+from extraction.doctypes.registry import SchemaError, check_schema, is_number
 from extraction.validation.rules import RULES
 
 
@@ -44,28 +46,78 @@ class MembershipAdmin(admin.ModelAdmin):
 admin.site.register(Page, list_display=["document", "number", "method"], readonly_fields=["document", "number", "text", "method"])
 
 
+class JSONField(forms.JSONField):
+    """Django's JSON field, refusing JSON nested too deeply for Python's parser instead of failing."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError(TOO_DEEP, code="invalid") from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)
+
+
+TOO_DEEP = "This JSON is nested too deeply."
+
+
 class DocumentTypeForm(forms.ModelForm):
     """The schema editor: JSON with a check that it is a valid JSON Schema of known validators."""
 
     class Meta:
         model = DocumentType
         fields = "__all__"
+        field_classes = {"schema": JSONField, "rules": JSONField, "thresholds": JSONField}
         widgets = {"schema": forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family: monospace"})}
 
     def clean_schema(self):
-        schema = self.cleaned_data["schema"]
+        schema = _storable(self.cleaned_data["schema"])
         try:
             check_schema(schema)
         except SchemaError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        except RecursionError:
+            raise forms.ValidationError(TOO_DEEP) from None
         return schema
 
     def clean_rules(self):
-        rules = self.cleaned_data["rules"] or []
+        rules = _storable(self.cleaned_data["rules"])
+        if rules is None:  # an empty box
+            rules = []
+        if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+            raise forms.ValidationError('Rules must be a list of rule names, like ["subtotal_plus_tax_is_total"].')
         unknown = [rule for rule in rules if rule not in RULES]
         if unknown:
             raise forms.ValidationError(f"Unknown rules {unknown}; known: {', '.join(RULES)}.")
         return rules
+
+    def clean_thresholds(self):
+        thresholds = _storable(self.cleaned_data["thresholds"])
+        if thresholds is None:  # an empty box
+            thresholds = {}
+        if not isinstance(thresholds, dict) or not all(is_number(value) for value in thresholds.values()):
+            raise forms.ValidationError('Thresholds must map field names to numbers, like {"total": 0.9}.')
+        return thresholds
+
+
+def _storable(value):
+    """``value`` if PostgreSQL's jsonb can hold it: no NUL character in a text, no NaN or Infinity."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item)
+    elif isinstance(value, str) and "\x00" in value:
+        raise forms.ValidationError("A text in it contains a NUL character (\\u0000), which cannot be stored.")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise forms.ValidationError("NaN and Infinity are not JSON numbers; use a number.")
+    return value
 
 
 class ExampleInline(admin.StackedInline):

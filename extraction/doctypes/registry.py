@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,21 +67,35 @@ class SchemaError(ValueError):
 
 
 def check_schema(schema: dict) -> None:
-    """Refuse a schema that is not valid JSON Schema or does not describe an object's fields."""
+    """Refuse a schema that is not valid JSON Schema or does not describe an object's fields
+    in the shape TypeSpec reads (an object per field, a list of validator names, a number threshold)."""
     from jsonschema.exceptions import SchemaError as JsonSchemaError
 
     try:
         Draft202012Validator.check_schema(schema)
     except JsonSchemaError as exc:
         raise SchemaError(f"Not a valid JSON Schema: {exc.message}") from exc
-    if schema.get("type") != "object" or not isinstance(schema.get("properties", {}), dict):
+    if (not isinstance(schema, dict) or schema.get("type") != "object"
+            or not isinstance(schema.get("properties", {}), dict)):
         raise SchemaError('The schema must be {"type": "object", "properties": {...}}.')
     from extraction.validation.validators import VALIDATORS
 
     for name, prop in schema.get("properties", {}).items():
-        for validator in prop.get("x-validators", ()):
+        if not isinstance(prop, dict):
+            raise SchemaError(f'Field {name!r}: its definition must be an object, like {{"type": "string"}}.')
+        validators = prop.get("x-validators", [])
+        if not isinstance(validators, list) or not all(isinstance(v, str) for v in validators):
+            raise SchemaError(f"Field {name!r}: x-validators must be a list of validator names.")
+        for validator in validators:
             if validator not in VALIDATORS:
                 raise SchemaError(f"Field {name!r}: unknown validator {validator!r}; known: {', '.join(VALIDATORS)}.")
+        if "x-threshold" in prop and not is_number(prop["x-threshold"]):
+            raise SchemaError(f"Field {name!r}: x-threshold must be a number, like 0.9.")
+
+
+def is_number(value) -> bool:
+    """A finite JSON number (not a boolean)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class TypeRegistry(dict):
