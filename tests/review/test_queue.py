@@ -77,6 +77,23 @@ def test_filters_by_type_reason_and_date(reviewer, client_for, review_document):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("params, named", [
+    ({"reason": "no_longer_in_the_queue"}, "reason"),
+    ({"doc_type": "no-such-type"}, "doc_type"),
+    ({"uploaded_from": "2024-02-30"}, "uploaded_from"),
+    ({"uploaded_to": "a\x00" + "9" * 100_000}, "uploaded_to"),
+])
+def test_a_filter_that_is_not_valid_is_named_as_ignored(reviewer, client_for, review_document, params, named):
+    review_document(filename="inv.pdf")
+    response = client_for(reviewer).get("/review/", params)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Some filters are not valid and were ignored" in body
+    assert f"* {named}" in body
+    assert [row["document"].original_filename for row in response.context["rows"]] == ["inv.pdf"]
+
+
+@pytest.mark.django_db
 def test_queue_names_who_is_reviewing(reviewer, make_user, client_for, review_document):
     document = review_document()
     other = make_user("reviewer", username="rita")
