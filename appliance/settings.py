@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "appliance.middleware.AdminNulQueryMiddleware",
 ]
 
 ROOT_URLCONF = "appliance.urls"

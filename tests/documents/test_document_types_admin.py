@@ -112,3 +112,16 @@ def test_admin_lists_the_shipped_types(make_user):
     for name in ("invoice", "receipt", "nda", "other"):
         assert name.encode() in page.content
     assert browser.get(f"/admin/documents/documenttype/{DocumentType.objects.get(name='nda').pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"status__exact": "done\x00"}, {"q": "\x00"}, {"media_type\x00": "x"}])
+def test_an_admin_list_filter_with_a_nul_character_is_a_400_not_a_500(make_user, query):
+    browser = Client()
+    browser.force_login(make_user("admin"))
+    answer = browser.get("/admin/documents/document/", query)
+    assert answer.status_code == 400
+    assert b"NUL" in answer.content
+    # the same page without the NUL still works, and the guard leaves other pages alone
+    assert browser.get("/admin/documents/document/", {"status__exact": "done"}).status_code == 200
+    assert browser.get("/", {"q": "\x00"}).status_code == 200
