@@ -5,6 +5,7 @@ Skipped where Playwright or /usr/bin/chromium is missing (bin/install installs b
 import os
 
 import pytest
+from django.db import connections
 
 from appliance.documents.models import Document, ExtractedField
 from appliance.review.models import FieldCorrection, ReviewLock
@@ -29,6 +30,10 @@ def browser_page(monkeypatch):
             yield page
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop runs get their own connection (Django keys
+            # connections by context, not only by thread): close it here, in that same context,
+            # or it outlives the test and blocks dropping the test database.
+            connections.close_all()
 
 
 def _field(document, name):
