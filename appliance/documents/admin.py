@@ -46,7 +46,10 @@ class MembershipAdmin(admin.ModelAdmin):
 admin.site.register(Page, list_display=["document", "number", "method"], readonly_fields=["document", "number", "text", "method"])
 
 
-class JSONField(forms.JSONField):
+TOO_DEEP = "This JSON is nested too deeply."
+
+
+class DepthSafeJSONField(forms.JSONField):
     """Django's JSON field, refusing JSON nested too deeply for Python's parser instead of failing."""
 
     def to_python(self, value):
@@ -62,16 +65,13 @@ class JSONField(forms.JSONField):
             return forms.fields.InvalidJSONInput(data)
 
 
-TOO_DEEP = "This JSON is nested too deeply."
-
-
 class DocumentTypeForm(forms.ModelForm):
     """The schema editor: JSON with a check that it is a valid JSON Schema of known validators."""
 
     class Meta:
         model = DocumentType
         fields = "__all__"
-        field_classes = {"schema": JSONField, "rules": JSONField, "thresholds": JSONField}
+        field_classes = {"schema": DepthSafeJSONField, "rules": DepthSafeJSONField, "thresholds": DepthSafeJSONField}
         widgets = {"schema": forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family: monospace"})}
 
     def clean_schema(self):
