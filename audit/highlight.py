@@ -7,7 +7,7 @@ data do so from the document page, where the reveal is audited.
 """
 from collections import defaultdict
 
-from appliance.documents.highlight import segments
+from appliance.documents import redaction
 
 
 def redacted_page_segments(document, evidence):
@@ -16,15 +16,14 @@ def redacted_page_segments(document, evidence):
     marks = defaultdict(list)
     for span in evidence:
         marks[span["page"]].append((span["start"], span["end"], span["label"]))
-    redactions = defaultdict(list)
-    for span in getattr(document, "pii_spans", None) or ():
-        redactions[span["page"]].append((span["start"], span["end"], span.get("placeholder") or f"<{span['type']}>"))
+    redactions = redaction.redactions_by_page(document)
     result = []
     for page in document.pages.all():
-        if not page.redacted_text:
+        pieces = redaction.page_segments(document, page, marks[page.number], redactions=redactions)
+        if pieces is None:
             result.append((page.number, None))  # never show text that has not been redacted
             continue
-        pieces, seen = segments(page.text, redactions[page.number], marks[page.number]), set()
+        seen = set()
         for piece in pieces:
             piece["anchors"] = [label for label in piece["fields"] if label not in seen]
             seen.update(piece["fields"])

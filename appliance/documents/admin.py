@@ -3,6 +3,7 @@ import math
 from django import forms
 from django.contrib import admin
 
+from appliance.documents import redaction
 from appliance.documents.models import (
     Document,
     DocumentType,
@@ -43,7 +44,25 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["team"]
 
 
-admin.site.register(Page, list_display=["document", "number", "method"], readonly_fields=["document", "number", "text", "method"])
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    """Read-only and redacted: the original text is shown only on the document page's audited reveal."""
+
+    list_display = ["document", "number", "method"]
+    fields = readonly_fields = ["document", "number", "method", "shown_text"]
+
+    @admin.display(description="Text (personal data redacted)")
+    def shown_text(self, page):
+        pieces = redaction.page_segments(page.document, page)
+        if pieces is None:
+            return redaction.WITHHELD
+        return "".join(piece["text"] for piece in pieces)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 TOO_DEEP = "This JSON is nested too deeply."

@@ -35,30 +35,3 @@ def segments(text, redactions=(), marks=()):
         elif piece_text:
             pieces.append({"text": piece_text, "redacted": bool(redaction), "fields": fields})
     return pieces
-
-
-def page_views(document, reveal=False):
-    """Each page of ``document`` as segments, with its fields' evidence marked."""
-    marks_by_page = {}
-    for field in document.fields.all():
-        for span in field.evidence:
-            marks_by_page.setdefault(span["page"], []).append((span["start"], span["end"], field.name))
-    redactions_by_page = {}
-    if not reveal:
-        for span in document.pii_spans:
-            label = span.get("placeholder") or f"<{span['type']}>"
-            redactions_by_page.setdefault(span["page"], []).append((span["start"], span["end"], label))
-    views = []
-    for page in document.pages.all():
-        if not reveal and not page.redacted_text and document.status in _BEFORE_REDACTION:
-            views.append({"page": page, "pending": True, "segments": []})
-            continue
-        views.append({
-            "page": page,
-            "pending": False,
-            "segments": segments(page.text, redactions_by_page.get(page.number, ()), marks_by_page.get(page.number, ())),
-        })
-    return views
-
-
-_BEFORE_REDACTION = ("received", "text_extracted")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from appliance.documents.access import team_of, visible_documents
 from appliance.documents.api.serializers import REDACTED
-from appliance.documents.highlight import page_views
+from appliance.documents.redaction import page_views
 from appliance.documents.reveal import record_reveal
 from audit.events import record
 from extraction.redacted_output import redacted_pdf_from_image, redacted_pdf_from_pdf, redacted_text

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from PIL import Image, ImageDraw, ImageSequence
 
+from appliance.documents import redaction
+
 RENDER_SCALE = 2.0  # 144 dpi
 MAX_IMAGE_WIDTH = 1800
 PAD = 2
@@ -155,6 +157,8 @@ def picture(document, page, *, reveal=False, render=True):
     if pic is None:
         return None
     if not reveal:
+        if not redaction.may_show_picture(document, page):
+            pic.safe = False  # its personal data has not been found yet, so nothing is blacked out
         for value in _pii_values(document, page):
             boxes = pic.locate(value, every=True)
             if not boxes:

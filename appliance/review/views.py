@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from appliance.documents.highlight import segments
+from appliance.documents import redaction
 from appliance.documents.models import Document, ExtractedField
 from appliance.documents.reveal import record_reveal
 from appliance.review import pages as pictures
@@ -92,19 +92,17 @@ def _reveal(request, document, what):
 
 
 def _page_views(document, page_rows, fields, reveal):
-    marks, redactions = {}, {}
+    marks = {}
     for fld in fields:
         for span in fld.evidence or []:
             marks.setdefault(span["page"], []).append((span["start"], span["end"], fld.name))
-    if not reveal:
-        for span in document.pii_spans:
-            label = span.get("placeholder") or f"<{span['type']}>"
-            redactions.setdefault(span["page"], []).append((span["start"], span["end"], label))
+    redactions = redaction.redactions_by_page(document)
     views = []
     for page in page_rows:
+        pieces = redaction.page_segments(document, page, marks.get(page.number, ()), reveal=reveal, redactions=redactions)
         view = {"page": page, "image": False, "boxes": [], "width": 0, "height": 0,
-                "segments": segments(page.text, redactions.get(page.number, ()), marks.get(page.number, ()))}
-        if pictures.has_picture(document):
+                "withheld": redaction.WITHHELD if pieces is None else "", "segments": pieces or []}
+        if pieces is not None and pictures.has_picture(document):
             try:
                 pic = pictures.picture(document, page, reveal=reveal, render=False)
             except Exception:  # a missing or unreadable original: the text still works

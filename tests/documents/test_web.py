@@ -77,6 +77,7 @@ def test_detail_page_shows_text_per_page_and_history(browser):
     assert b"Text extracted" in pending.content
 
     document.pii_spans = [{"page": 1, "start": 20, "end": 28, "type": "PERSON", "placeholder": "<PERSON_1>"}]
+    Page.objects.filter(document=document).update(redacted_text="Hello evidence from <PERSON_1>")
     document.move_to(Document.Status.PII_REDACTED)
     document.save()
     response = browser.get(f"/documents/{document.id}/")
