@@ -116,6 +116,9 @@ STORAGES = {
 COLONY_MAX_UPLOAD_BYTES = env.int("COLONY_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 COLONY_MAX_PAGES = env.int("COLONY_MAX_PAGES", default=500)
 COLONY_MAX_IMAGE_PIXELS = env.int("COLONY_MAX_IMAGE_PIXELS", default=80_000_000)
+# Characters of extracted text: a page over these is refused with its reason, before redaction.
+COLONY_MAX_PAGE_CHARS = env.int("COLONY_MAX_PAGE_CHARS", default=2_000_000)
+COLONY_MAX_DOCUMENT_CHARS = env.int("COLONY_MAX_DOCUMENT_CHARS", default=5_000_000)
 COLONY_OCR_LANGUAGES = env.str("COLONY_OCR_LANGUAGES", default="eng")
 # Django itself refuses bodies past this; keep it a little above the upload limit
 # so that our own, clearer "file too large" error is the one users see.

@@ -63,6 +63,8 @@ def extract_text(document_id):
             max_pages=settings.COLONY_MAX_PAGES,
             max_image_pixels=settings.COLONY_MAX_IMAGE_PIXELS,
             ocr_languages=settings.COLONY_OCR_LANGUAGES,
+            max_page_chars=settings.COLONY_MAX_PAGE_CHARS,
+            max_document_chars=settings.COLONY_MAX_DOCUMENT_CHARS,
         )
     except ExtractionError as exc:
         logger.info("document %s: text extraction refused (%s)", document.id, exc.code)

@@ -8,6 +8,7 @@ import time
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
 from . import gazetteers
+from . import chunking
 from .config import PiiConfig, load_config
 from .offline import OfflineSpacyNlpEngine
 from .postprocess import finalize
@@ -15,6 +16,8 @@ from .recognizers import build_recognizers
 from .types import PiiSpan
 
 log = logging.getLogger(__name__)
+
+_BATCH_CHARS = 400_000
 
 
 class PiiAnalyzer:
@@ -36,22 +39,26 @@ class PiiAnalyzer:
                  len(registry.recognizers))
 
     def analyze(self, text: str) -> list[PiiSpan]:
-        if not text or not text.strip():
-            return []
-        return self._finish(text, self.engine.analyze(text=text, language="en"))
+        return self.analyze_many([text])[0]
 
     def analyze_many(self, texts: list[str], batch_size: int = 32) -> list[list[PiiSpan]]:
-        """Like analyze() per text; spaCy runs on batches, which is faster for many short texts."""
-        out: list[list[PiiSpan]] = [[] for _ in texts]
-        todo = [i for i, t in enumerate(texts) if t and t.strip()]
-        batches = self.engine.nlp_engine.process_batch([texts[i] for i in todo], "en", batch_size=batch_size)
-        for i, (text, artifacts) in zip(todo, batches):
-            out[i] = self._finish(text, self.engine.analyze(text=text, language="en", nlp_artifacts=artifacts))
-        return out
+        """The personal data in each text; spaCy runs on batches, which is faster for many short texts.
 
-    def _finish(self, text: str, results) -> list[PiiSpan]:
-        raw = [PiiSpan(r.start, r.end, r.entity_type, r.score) for r in results]
-        return finalize(text, raw, self.config)
+        A text longer than one window (chunking.py) is analysed window by window, so pages of any
+        length are redacted; the post-processing then sees the whole text, as for a short one.
+        """
+        raw: list[list[PiiSpan]] = [[] for _ in texts]
+        pieces = [(i, window) for i, text in enumerate(texts) if text and text.strip() for window in chunking.windows(text)]
+        longest = max((w.end - w.start for _, w in pieces), default=1)
+        # spaCy holds a whole batch in memory: fewer long windows at a time, so memory stays flat.
+        batch_size = max(1, min(batch_size, _BATCH_CHARS // longest))
+        batches = self.engine.nlp_engine.process_batch(
+            (texts[i][w.start:w.end] for i, w in pieces), "en", batch_size=batch_size)
+        for (i, window), (piece, artifacts) in zip(pieces, batches):
+            for r in self.engine.analyze(text=piece, language="en", nlp_artifacts=artifacts):
+                if window.owns(window.start + r.start):
+                    raw[i].append(PiiSpan(window.start + r.start, window.start + r.end, r.entity_type, r.score))
+        return [finalize(text, spans, self.config) if spans else [] for text, spans in zip(texts, raw)]
 
 
 _instance: PiiAnalyzer | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import regex as re
 
 from .config import PiiConfig
+from .intervals import DisjointSpans
 from .propagation import propagate
 from .types import PiiSpan
 
@@ -69,16 +70,20 @@ def _free_part(span: PiiSpan, taken: list[tuple[int, int]]) -> tuple[int, int] |
 
 def _resolve_overlaps(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     kept: list[PiiSpan] = []
+    taken = DisjointSpans()
     for s in sorted(spans, key=lambda s: (-s.score, -(s.end - s.start))):
-        clashes = [(k.start, k.end) for k in kept if k.start < s.end and s.start < k.end]
+        clashes = taken.overlapping(s.start, s.end)
         if not clashes:
             kept.append(s)
+            taken.add(s.start, s.end)
             continue
         free = _free_part(s, clashes)
         if free and free[1] - free[0] >= 0.5 * (s.end - s.start):
             piece = _trim(text, PiiSpan(free[0], free[1], s.type, s.score))
-            if piece and sum(c.isalnum() for c in text[piece.start:piece.end]) >= 2:
+            if piece and sum(c.isalnum() for c in text[piece.start:piece.end]) >= 2 \
+                    and not taken.covers_any(piece.start, piece.end):
                 kept.append(piece)
+                taken.add(piece.start, piece.end)
     return sorted(kept)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex as re
 
 from . import gazetteers
+from .intervals import DisjointSpans
 from .types import PiiSpan
 
 _WORD = re.compile(r"\p{L}[\p{L}'\u2019-]*\p{L}")
@@ -18,10 +19,6 @@ _LIST_SEP = re.compile(r",?[ \t]+(?:and|&)[ \t]+|,[ \t]+")
 _CONTRACTION = re.compile(r"['\u2019](?:m|s|re|ve|ll|d|t)$", re.IGNORECASE)
 _PARTICLES = {"van", "von", "de", "der", "den", "ten", "ter", "da", "di", "del", "della", "dos",
               "das", "do", "du", "le", "la", "bin", "ibn", "al", "el"}
-
-
-def _covered(start: int, end: int, spans: list[PiiSpan]) -> bool:
-    return any(s.start < end and start < s.end for s in spans)
 
 
 def _name_words(text: str, spans: list[PiiSpan], english: frozenset[str]) -> set[str]:
@@ -39,23 +36,26 @@ def _name_words(text: str, spans: list[PiiSpan], english: frozenset[str]) -> set
 def propagate(text: str, spans: list[PiiSpan]) -> list[PiiSpan]:
     english = gazetteers.english_words()
     added: list[PiiSpan] = []
+    taken = DisjointSpans((s.start, s.end) for s in spans)
     flags = re.IGNORECASE if not any(c.isupper() for c in text[1:]) else 0
     for word in _name_words(text, spans, english):
         for m in re.finditer(rf"(?<![\p{{L}}\d]){re.escape(word)}(?![\p{{L}}\d])", text, flags):
-            if not _covered(m.start(), m.end(), spans + added):
+            if not taken.covers_any(m.start(), m.end()):
                 added.append(PiiSpan(m.start(), m.end(), "PERSON", 0.7))
-    people = [s for s in spans + added if s.type == "PERSON"]
+                taken.add(m.start(), m.end())
+    people = DisjointSpans((s.start, s.end) for s in spans + added if s.type == "PERSON")
     for m in _LIST.finditer(text):
         items, pos = [], m.start()
         for sep in _LIST_SEP.finditer(text, m.start(), m.end()):
             items.append((pos, sep.start()))
             pos = sep.end()
         items.append((pos, m.end()))
-        if not any(_covered(a, b, people) for a, b in items):
+        if not any(people.covers_any(a, b) for a, b in items):
             continue
         for a, b in items:
             item = text[a:b]
-            if not _covered(a, b, spans + added) and not gazetteers.is_common_word(item) \
+            if not taken.covers_any(a, b) and not gazetteers.is_common_word(item) \
                     and not _CONTRACTION.search(item):
                 added.append(PiiSpan(a, b, "PERSON", 0.6))
+                taken.add(a, b)
     return spans + added

@@ -15,8 +15,8 @@ Media types are decided by content with :func:`sniff_file` /
 :func:`sniff_media_type`, never by file name.
 
 Pure Python; no Django imports. The app passes its settings
-(``COLONY_MAX_PAGES``, ``COLONY_MAX_IMAGE_PIXELS``, ``COLONY_OCR_LANGUAGES``) as
-the keyword arguments.
+(``COLONY_MAX_PAGES``, ``COLONY_MAX_IMAGE_PIXELS``, ``COLONY_OCR_LANGUAGES``,
+``COLONY_MAX_PAGE_CHARS``, ``COLONY_MAX_DOCUMENT_CHARS``) as the keyword arguments.
 """
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ def extract_pages(
     max_pages: int = 500,
     max_image_pixels: int = 80_000_000,
     ocr_languages: str = "eng",
+    max_page_chars: int = 2_000_000,
+    max_document_chars: int = 5_000_000,
 ) -> list[PageText]:
     """The text of each page of the document at ``path``, of (sniffed) ``media_type``.
 
@@ -70,8 +72,8 @@ def extract_pages(
     errors on ``path`` itself (missing file, permissions) are not content
     problems and propagate as ``OSError``.
     """
-    if max_pages < 1 or max_image_pixels < 1:
-        raise ValueError("max_pages and max_image_pixels must be positive")
+    if min(max_pages, max_image_pixels, max_page_chars, max_document_chars) < 1:
+        raise ValueError("the limits must be positive")
     kind = (media_type or "").split(";", 1)[0].strip().lower()
     if kind not in SUPPORTED_MEDIA_TYPES:
         raise ExtractionError("unsupported_type", "This kind of file is not supported.")
@@ -102,4 +104,21 @@ def extract_pages(
 
     if not any(page.text.strip() for page in pages):
         raise ExtractionError("empty", "No text could be found in the document.")
+    _check_text_size(pages, max_page_chars, max_document_chars)
     return pages
+
+
+def _check_text_size(pages: list[PageText], max_page_chars: int, max_document_chars: int) -> None:
+    """Refuse text that every later stage (redaction, models, the page a clerk opens) would choke on."""
+    for page in pages:
+        if len(page.text) > max_page_chars:
+            raise ExtractionError(
+                "too_much_text",
+                f"Page {page.number} holds {len(page.text):,} characters of text; the limit is {max_page_chars:,} per page.",
+            )
+    total = sum(len(page.text) for page in pages)
+    if total > max_document_chars:
+        raise ExtractionError(
+            "too_much_text",
+            f"The document holds {total:,} characters of text; the limit is {max_document_chars:,}.",
+        )

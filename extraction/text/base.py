@@ -74,6 +74,8 @@ class ExtractionError(Exception):
     - ``malformed_docx``: a Word file that is not a readable DOCX package;
     - ``too_large``: a DOCX whose uncompressed content exceeds the safety limit
       (zip-bomb protection);
+    - ``too_much_text``: a page or the whole document holds more characters than
+      ``max_page_chars`` / ``max_document_chars``;
     - ``ocr_unavailable``: Tesseract (or the requested language data) is not
       installed, or the language setting is invalid;
     - ``ocr_failed``: Tesseract ran but failed or timed out on a page.

@@ -17,8 +17,10 @@ Headers, footers, footnotes, endnotes and comments are not included.
 The common normalisation of :mod:`extraction.text.base` then applies.
 
 Zip-bomb protection: before parsing, the archive's declared uncompressed size
-(all entries) must not exceed ``MAX_UNCOMPRESSED_BYTES`` and its entry count
-``MAX_ENTRIES``; otherwise ``ExtractionError("too_large")``. Any archive or XML
+(all entries) must not exceed ``MAX_UNCOMPRESSED_BYTES``, that of its XML parts
+(what gets parsed into memory, where a few hundred KiB can inflate to hundreds
+of MiB of text) ``MAX_XML_BYTES``, and its entry count ``MAX_ENTRIES``;
+otherwise ``ExtractionError("too_large")``. Any archive or XML
 problem raises ``ExtractionError("malformed_docx")``.
 """
 from __future__ import annotations
@@ -31,6 +33,8 @@ import docx as python_docx
 from .base import METHOD_DOCX, ExtractionError, PageText, normalize_text
 
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+# A 1,000-page report's document.xml is about 20 MiB; the parsed tree takes several times its size.
+MAX_XML_BYTES = 48 * 1024 * 1024
 MAX_ENTRIES = 10_000
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -95,7 +99,9 @@ def _check_archive(path: str | os.PathLike) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise ExtractionError("malformed_docx", _MALFORMED) from exc
     # ZipExtFile never yields more than the declared file_size, so declared sizes bound memory.
-    if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+    xml_bytes = sum(info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels")))
+    if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES \
+            or xml_bytes > MAX_XML_BYTES:
         raise ExtractionError(
             "too_large",
             "The Word document's content is too large to process once decompressed.",

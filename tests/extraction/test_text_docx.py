@@ -147,3 +147,18 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
 def test_empty_docx(tmp_path):
     path = docgen.make_docx(tmp_path / "empty.docx", [])
     assert extraction_error(path, DOCX).code == "empty"
+
+
+def test_a_docx_whose_text_inflates_a_hundredfold_is_refused_before_parsing(tmp_path):
+    small = docgen.make_docx(tmp_path / "small.docx", ["Small"])
+    # One paragraph repeated compresses about 400:1: a file of a few hundred KiB that becomes a 60 MB page.
+    paragraph = _p("<w:r><w:t>Account 4417 1234 5678 9113 paid to Jane Example</w:t></w:r>")
+    body = f"<w:document {W_NS}><w:body>" + paragraph * 400_000 + "</w:body></w:document>"
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            data = body.encode() if item.filename == "word/document.xml" else source.read(item)
+            bomb.writestr(item.filename, data)
+    assert path.stat().st_size < 1_000_000
+    exc = extraction_error(path, DOCX, secrets=["Jane Example"])
+    assert exc.code == "too_large"
