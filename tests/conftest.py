@@ -1,4 +1,6 @@
 """Shared fixtures: users of each role, API clients, an isolated storage directory."""
+import os
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -9,6 +11,10 @@ from appliance.documents.accounts import create_user
 from appliance.documents.doctypes import sync_default_types
 from appliance.documents.roles import sync_role_groups
 from audit.testing import audit_tables_flushable  # noqa: F401  (transactional tests may flush the audit log)
+from extraction.pii.vault import ENV_KEY, generate_key
+
+# The suite's own PII key, never a running appliance's var/pii.key; the workers it starts inherit it.
+os.environ[ENV_KEY] = generate_key()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from appliance.documents.at_rest import EncryptedJSONField, EncryptedTextField
+
 
 class Team(models.Model):
     """Documents belong to a team; duplicates are recognised within a team."""
@@ -139,7 +141,7 @@ class Page(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
-    text = models.TextField()
+    text = EncryptedTextField(help_text="The original text, encrypted at rest (at_rest.py).")
     redacted_text = models.TextField(blank=True, help_text="The text with personal data replaced by placeholders.")
     method = models.CharField(max_length=20, help_text="text_layer, ocr, plain or docx")
 
@@ -200,15 +202,15 @@ class ExtractedField(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fields")
     name = models.CharField(max_length=100)
-    value = models.JSONField(null=True, help_text="Normalised value (a list for list fields).")
-    raw = models.JSONField(null=True, blank=True, help_text="The value as written in the document.")
+    value = EncryptedJSONField(null=True, help_text="Normalised value (a list for list fields), encrypted at rest.")
+    raw = EncryptedJSONField(null=True, blank=True, help_text="The value as written in the document, encrypted at rest.")
     confidence = models.FloatField()
     evidence = models.JSONField(default=list, help_text='[{"page", "start", "end"}] into the page text.')
     method = models.CharField(max_length=10)
     validators = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=Status.choices)
     reasons = models.JSONField(default=list, help_text="Why the field needs review.")
-    candidates = models.JSONField(default=list)
+    candidates = EncryptedJSONField(default=list, help_text="The values considered, encrypted at rest.")
     personal = models.BooleanField(default=False)
 
     class Meta:

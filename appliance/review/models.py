@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from appliance.documents.at_rest import EncryptedJSONField
+
 LOCK_MINUTES_DEFAULT = 15
 
 
@@ -89,8 +91,8 @@ class FieldCorrection(models.Model):
     field_name = models.CharField(max_length=100)
     doc_type = models.CharField(max_length=50, blank=True, help_text="The document type's name at the time.")
     action = models.CharField(max_length=10, choices=Action.choices)
-    before = models.JSONField(null=True, blank=True, help_text="The value the model gave.")
-    after = models.JSONField(null=True, blank=True, help_text="The value the reviewer settled on (None: rejected).")
+    before = EncryptedJSONField(null=True, blank=True, help_text="The value the model gave (encrypted at rest).")
+    after = EncryptedJSONField(null=True, blank=True, help_text="The value the reviewer settled on (None: rejected; encrypted at rest).")
     confidence = models.FloatField(null=True, blank=True, help_text="The model's confidence in ``before``.")
     method = models.CharField(max_length=10, blank=True, help_text="How the model decided ``before``.")
     reasons = models.JSONField(default=list, blank=True, help_text="Why the field was escalated.")

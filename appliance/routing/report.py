@@ -146,8 +146,9 @@ def cost(start, end, registry=None) -> dict:
         entry["tokens"] += int(row["tokens"] or 0)
         entry["cost"] += (row["tokens"] or 0) / 1000 * price
         tokens_by_document[str(row["document_id"])] += int(row["tokens"] or 0)
+    # The redacted text: what a model would read, and in clear (the original is encrypted at rest).
     text_chars = dict(
-        Page.objects.filter(document_id__in=ids).values("document_id").annotate(chars=Sum(Length("text")))
+        Page.objects.filter(document_id__in=ids).values("document_id").annotate(chars=Sum(Length("redacted_text")))
         .values_list("document_id", "chars")
     )
     largest = largest_tier(registry)
