@@ -5,7 +5,7 @@ import os
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields import generic
+from extraction.fields import general
 from extraction.fields.result import FieldResult
 
 # Types whose extractor consults the SLM on close calls. Measured on ../shared/eval: on receipts
@@ -28,7 +28,7 @@ def _dedicated():
 
 def extract_fields(doc: DocText, spec: TypeSpec, runtime=None) -> dict[str, FieldResult]:
     extractor = _dedicated().get(spec.name)
-    runtime = runtime if spec.name in slm_types() else None
     if extractor is not None:
-        return extractor(doc, runtime=runtime)
-    return generic.extract(doc, spec, runtime=runtime)
+        return extractor(doc, runtime=runtime if spec.name in slm_types() else None)
+    # Every other type, shipped or defined by an admin: candidates and ranking from its schema alone.
+    return general.extract(doc, spec, runtime=runtime)

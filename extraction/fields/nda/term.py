@@ -35,7 +35,7 @@ _TERM_AFTER_DATE = re.compile(
 _TERM_EMPLOY = re.compile(r"^[^.;]{0,80}?\b(?:termination|cessation|end|separation)\s+of\s+(?:the\s+)?(?:executive'?s?|employee'?s?|your|my|his|her|such)?\s*(?:employment|service|engagement)", re.I)
 
 
-def _term_value(m: re.Match) -> str | None:
+def term_value(m: re.Match) -> str | None:
     raw = m.group("paren") or m.group("num")
     raw = raw.lower()
     if re.fullmatch(r"\d+(?:\.\d)?", raw):
@@ -81,7 +81,7 @@ def _term_candidates(doc: DocText) -> list[Candidate]:
     out = []
     found = []
     for m in TERM_RE.finditer(text):
-        value = _term_value(m)
+        value = term_value(m)
         if value:
             found.append((m.start(), m.end(), value, m.group(0)))
     for m in ANNIVERSARY_RE.finditer(text):  # "until the second (2nd) anniversary of the date hereof"

@@ -1,0 +1,112 @@
+"""What is known about a candidate for a field: the encoder's similarity between the field's name
+and description and the candidate's context (and, for free text, the candidate itself), and
+generic priors (position, a label before it, repetition, size). Zero-shot ranking weighs them by
+hand (zeroshot.py); a specialist learns the weights from labelled documents.
+
+Models read redacted text only (``DocText.safe_window``): personal data reaches the encoder as
+``<PERSON>``-style placeholders.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+
+from extraction.evidence import DocText
+from extraction.fields.general.candidates import Proposal, lines_of
+from extraction.fields.general.kinds import Kind
+
+SOURCES = ("pattern", "line", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
+           "pii:LOCATION", "pii:STREET_ADDRESS")
+
+
+class Layout:
+    """The document's lines, to place candidates: which line, the line before, the label before."""
+
+    def __init__(self, doc: DocText):
+        self.doc = doc
+        self.lines = lines_of(doc.text)
+        self.starts = [s for s, _ in self.lines]
+        self.first_content = [i for i, (s, e) in enumerate(self.lines) if doc.text[s:e].strip()]
+
+    def line_index(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def content_rank(self, offset: int) -> int:
+        """How many non-empty lines come before the candidate's line."""
+        return bisect_right(self.first_content, self.line_index(offset) - 1)
+
+    def context(self, proposal: Proposal) -> str:
+        """The words around a candidate, without the candidate: the line before and the rest of its line."""
+        text = self.doc.text
+        first, last = self.line_index(proposal.start), self.line_index(max(proposal.start, proposal.end - 1))
+        previous = first - 1
+        while previous >= 0 and not text[self.lines[previous][0]:self.lines[previous][1]].strip():
+            previous -= 1
+        line_start, line_end = self.lines[first][0], self.lines[last][1]
+        before = self.doc.safe_window(self.lines[previous][0], self.lines[previous][1]) if previous >= 0 else ""
+        here = (self.doc.safe_window(line_start, proposal.start) + " … " + self.doc.safe_window(proposal.end, line_end))
+        return " ".join(f"{before} | {here}".split())[:300]
+
+    def label_before(self, proposal: Proposal) -> bool:
+        """A label ends right before the candidate, on its line or as the whole line before."""
+        text = self.doc.text
+        start = self.lines[self.line_index(proposal.start)][0]
+        head = text[start:proposal.start].rstrip()
+        if head.endswith((":", "#")) or (head and not any(c.isdigit() for c in head) and len(head) < 40):
+            return True
+        index = self.line_index(proposal.start) - 1
+        if index >= 0 and not head:
+            s, e = self.lines[index]
+            above = text[s:e].strip()
+            return bool(above) and len(above) < 40 and not any(c.isdigit() for c in above)
+        return False
+
+
+def _number(value) -> float | None:
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
+    """Generic features of each candidate, the same for every field of ``kind``."""
+    total = max(len(proposals), 1)
+    counts: dict = {}
+    for p in proposals:
+        counts[str(p.value).casefold()] = counts.get(str(p.value).casefold(), 0) + 1
+    numbers = [_number(p.value) for p in proposals] if kind is Kind.AMOUNT else []
+    largest = max((n for n in numbers if n is not None), default=None)
+    seen_values: set = set()
+    rows = []
+    for index, p in enumerate(proposals):
+        value = str(p.value)
+        key = value.casefold()
+        row = {
+            "order": index / total,
+            "line": min(layout.content_rank(p.start), 60) / 60,
+            "top": float(np.exp(-layout.content_rank(p.start) / 5)),
+            "first_of_value": float(key not in seen_values),
+            "repeats": min(counts[key] - 1, 4) / 4,
+            "label_before": float(layout.label_before(p)),
+            "chars": min(len(value), 120) / 120,
+            "digits": sum(c.isdigit() for c in value) / max(len(value), 1),
+            "upper": sum(c.isupper() for c in value) / max(sum(c.isalpha() for c in value), 1),
+            "lines": float(p.text.count("\n")),
+        }
+        if kind is Kind.AMOUNT:
+            number = numbers[index]
+            row["largest"] = float(number is not None and number == largest)
+        for source in SOURCES:
+            row[f"source={source}"] = float(p.source == source)
+        seen_values.add(key)
+        rows.append(row)
+    return rows
+
+
+def similarities(query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return vectors @ query_vector

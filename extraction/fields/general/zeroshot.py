@@ -1,0 +1,38 @@
+"""Zero-shot ranking: a field's candidates scored from its schema alone.
+
+The score is the encoder's similarity between the field's name and description and the
+candidate's context, plus generic priors weighted by hand per kind of value (the weights were
+chosen on renamed receipts; see bench/general_bench.py for what they reach). Nothing here knows a
+type or a field by name. Confidence is capped below the default threshold: a zero-shot value goes
+to a person until a specialist is trained (specialists.py) or calibration says otherwise.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from extraction.fields.general.kinds import Kind
+
+# A zero-shot value is never confident enough to pass the default threshold (0.9) on its own.
+CONFIDENCE_CAP = 0.8
+# Softmax temperature over scores: how sharply the best candidate's margin becomes confidence.
+TEMPERATURE = 0.1
+
+PRIOR_WEIGHTS = {"repeats": 0.05, "label_before": 0.05}
+KIND_WEIGHTS = {
+    # The amount a document is about is stated more than once (total, amount due) and is its largest.
+    Kind.AMOUNT: {"repeats": 0.2, "largest": 0.2, "first_of_value": -0.05},
+    # A free-text field the schema describes is most often in the document's first lines, on a line of its own.
+    Kind.TEXT: {"top": 0.5, "source=line": 0.1, "label_before": 0.0},
+}
+
+
+def score(kind: Kind, context_similarity: np.ndarray, rows: list[dict]) -> np.ndarray:
+    weights = {**PRIOR_WEIGHTS, **KIND_WEIGHTS.get(kind, {})}
+    prior = np.array([sum(w * row.get(name, 0.0) for name, w in weights.items()) for row in rows], dtype=np.float32)
+    return context_similarity + prior
+
+
+def confidence(scores: np.ndarray, best: int) -> float:
+    """The best candidate's softmax probability among all, capped (zero-shot stays doubtful)."""
+    shifted = np.exp((scores - scores.max()) / TEMPERATURE)
+    return float(min(CONFIDENCE_CAP, shifted[best] / shifted.sum()))

@@ -1,0 +1,61 @@
+"""Every kind of candidate is typed, normalised and grounded: its span quotes what it was read from."""
+import pytest
+
+from extraction.evidence import DocText
+from extraction.fields.general.candidates import propose
+from extraction.fields.general.kinds import Kind
+
+TEXT = (
+    "Harbour Parking Ltd\n12 Quay Street\nPortsmouth PO1 3AB\n\n"
+    "Notice no: PCN-2024-0042\nIssued on: 12 March 2024\nPay by 2024-04-11\n"
+    "Penalty: 70.00 GBP\nReduced if paid early: 35.00\nTotal due 70.00\n"
+    "Contact: fines@harbour-parking.example\nIBAN GB82WEST12345698765432\n"
+    "Appeals are governed by the laws of England. Keep this notice for two (2) years.\n"
+)
+
+
+def _doc():
+    doc = DocText([TEXT])
+    start = TEXT.index("Harbour Parking Ltd")
+    doc.set_pii([(1, start, start + len("Harbour Parking Ltd"), "ORGANIZATION")])
+    return doc
+
+
+def _grounded(doc, proposals):
+    for p in proposals:
+        assert doc.text[p.start:p.end] == p.text
+
+
+@pytest.mark.parametrize("kind, pattern, expected", [
+    (Kind.DATE, None, ["2024-03-12", "2024-04-11"]),
+    (Kind.AMOUNT, None, ["70.00", "35.00", "70.00"]),
+    (Kind.CURRENCY, None, ["GBP"]),
+    (Kind.EMAIL, None, ["fines@harbour-parking.example"]),
+    (Kind.DURATION, None, ["2 years"]),
+    (Kind.PLACE, None, ["England"]),
+    (Kind.IDENTIFIER, r"^PCN-\d{4}-\d{4}$", ["PCN-2024-0042"]),
+])
+def test_typed_candidates(kind, pattern, expected):
+    doc = _doc()
+    found = propose(doc, kind, pattern)
+    assert [p.value for p in found] == expected
+    _grounded(doc, found)
+
+
+def test_identifiers_without_a_pattern_are_tokens_with_digits():
+    values = [p.value for p in propose(_doc(), Kind.IDENTIFIER)]
+    assert "PCN-2024-0042" in values and "GB82WEST12345698765432" in values
+    assert "Harbour" not in values
+
+
+def test_free_text_candidates_are_lines_blocks_labelled_values_and_names():
+    doc = _doc()
+    found = propose(doc, Kind.TEXT)
+    _grounded(doc, found)
+    by_source = {}
+    for p in found:
+        by_source.setdefault(p.source, []).append(p.value)
+    assert "Harbour Parking Ltd" in by_source["line"]
+    assert "12 Quay Street Portsmouth PO1 3AB" in by_source["block2"]  # an address over two lines
+    assert "PCN-2024-0042" in by_source["after_label"]
+    assert by_source["pii:ORGANIZATION"] == ["Harbour Parking Ltd"]
