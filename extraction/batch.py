@@ -26,11 +26,14 @@ def runtime_or_none():
 
 _worker_runtime = None
 _worker_tier = None
+_worker_registry = None
+_worker_doc_type = None
 
 
-def _init_worker(use_llm=False):
-    global _worker_runtime, _worker_tier
+def _init_worker(use_llm=False, registry=None, doc_type=None):
+    global _worker_runtime, _worker_tier, _worker_registry, _worker_doc_type
     _worker_runtime = runtime_or_none()
+    _worker_registry, _worker_doc_type = registry, doc_type
     if use_llm:
         from extraction.llm.tier import configured_tier
 
@@ -53,7 +56,8 @@ def process_file(path: str | Path, runtime=None) -> dict:
         record.update({"doc_type": None, "error": exc.code, "fields": {}, "timings": {"text": time.perf_counter() - started}})
         return record
     text_time = time.perf_counter() - started
-    result = pipeline.run(pages, runtime=runtime, tier=_worker_tier, methods=[page.method for page in extracted])
+    result = pipeline.run(pages, runtime=runtime, tier=_worker_tier, methods=[page.method for page in extracted],
+                          registry=_worker_registry, doc_type=_worker_doc_type)
     record.update(
         {
             "doc_type": result.doc_type,
@@ -84,8 +88,12 @@ def files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def process_folder(folder: Path, out: Path, *, workers: int = 1, progress=None, use_llm: bool = False):
-    """Write one line per file to ``out``; returns the summed per-stage timings and the wall time."""
+def process_folder(folder: Path, out: Path, *, workers: int = 1, progress=None, use_llm: bool = False,
+                   registry=None, doc_type: str | None = None):
+    """Write one line per file to ``out``; returns the summed per-stage timings and the wall time.
+
+    ``registry``: the document types (default: the shipped ones); ``doc_type``: every file is of this
+    type, so classification is skipped."""
     files = files_in(folder)
     totals: dict[str, float] = {}
     started = time.perf_counter()
@@ -93,11 +101,11 @@ def process_folder(folder: Path, out: Path, *, workers: int = 1, progress=None, 
         if workers > 1:
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(use_llm,)) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(use_llm, registry, doc_type)) as pool:
                 records = pool.imap(process_file, files, chunksize=2)
                 _write(records, sink, totals, progress, len(files))
         else:
-            _init_worker(use_llm)
+            _init_worker(use_llm, registry, doc_type)
             _write(map(process_file, files), sink, totals, progress, len(files))
     return files, totals, time.perf_counter() - started
 

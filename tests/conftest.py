@@ -33,6 +33,19 @@ def audit_key(tmp_path, monkeypatch):
     return key_dir
 
 
+@pytest.fixture(autouse=True)
+def isolated_specialists(tmp_path, monkeypatch):
+    """Specialists a test trains go to its own directory, never the appliance's models directory."""
+    monkeypatch.setenv("COLONY_SPECIALISTS_DIR", str(tmp_path / "specialists"))
+    return tmp_path / "specialists"
+
+
+@pytest.fixture
+def doc_types(db):
+    """The shipped document types in the database (transactional tests flush what the migrations made)."""
+    sync_default_types(django_apps)
+
+
 @pytest.fixture
 def make_user(db):
     # Transactional tests flush the tables after each test, the migrations' data included: recreate it.

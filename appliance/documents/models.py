@@ -184,6 +184,7 @@ class ExampleDocument(models.Model):
     class Source(models.TextChoices):
         ADMIN = "admin", "Added by an admin"
         CORRECTION = "correction", "Reviewer correction"
+        TRAINING = "training", "Labelled document a specialist was trained on"
 
     doc_type = models.ForeignKey(DocumentType, on_delete=models.CASCADE, related_name="examples")
     text = models.TextField(help_text="Redacted text of the example.")

@@ -183,7 +183,9 @@ def extract_and_validate(document):
                 candidates=field.candidates, personal=name in personal,
             )
             record(
-                "field_extracted", document=document, system=model_system(None if field.method == "rule" else slm_usage),
+                "field_extracted", document=document,
+                # A trained specialist names itself and its version; otherwise the model the extractors called.
+                system=field.model or model_system(None if field.method == "rule" else slm_usage),
                 field=name, inputs_sha256={"text": sha256_pages(doc.pages)},
                 candidates=[{"value": c.get("value"), "score": c.get("score")} for c in field.candidates[:5]],
                 evidence=[span.as_dict() for span in field.evidence],

@@ -6,6 +6,7 @@ import os
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields import general
+from extraction.fields.general import store
 from extraction.fields.result import FieldResult
 
 # Types whose extractor consults the SLM on close calls. Measured on ../shared/eval: on receipts
@@ -30,5 +31,6 @@ def extract_fields(doc: DocText, spec: TypeSpec, runtime=None) -> dict[str, Fiel
     extractor = _dedicated().get(spec.name)
     if extractor is not None:
         return extractor(doc, runtime=runtime if spec.name in slm_types() else None)
-    # Every other type, shipped or defined by an admin: candidates and ranking from its schema alone.
-    return general.extract(doc, spec, runtime=runtime)
+    # Every other type, shipped or defined by an admin: candidates from its schema, ranked by the
+    # type's promoted specialist where one is trained, else zero-shot.
+    return general.extract(doc, spec, runtime=runtime, specialist=store.load_promoted(spec.name))

@@ -46,6 +46,10 @@ class FieldResult:
     status: str = NEEDS_REVIEW
     reasons: list[str] = field(default_factory=list)  # why it needs review (routing reads these)
     candidates: list[dict] = field(default_factory=list)  # [{"value", "score"}] for the audit log
+    # The model that ranked the candidates (a trained specialist's name and version), for the audit log.
+    model: dict | None = None
+    # What the extractor wants a person to know whatever the confidence, e.g. "specialist_unavailable".
+    notes: list[str] = field(default_factory=list)
 
     @property
     def grounded(self) -> bool:
@@ -66,7 +70,8 @@ class FieldResult:
 
 
 def decide(result: FieldResult, threshold: float) -> FieldResult:
-    """Set ``status``: accepted only when grounded, every validator passes and confidence clears ``threshold``."""
+    """Set ``status``: accepted only when grounded, every validator passes, confidence clears ``threshold``
+    and the extractor left no note for a person."""
     reasons = []
     if not result.grounded:
         reasons.append("no_evidence")
@@ -74,6 +79,7 @@ def decide(result: FieldResult, threshold: float) -> FieldResult:
         reasons.append("validator_failed")
     if result.confidence < threshold:
         reasons.append("low_confidence")
+    reasons += [note for note in result.notes if note not in reasons]
     result.reasons = reasons
     result.status = ACCEPTED if not reasons else NEEDS_REVIEW
     return result

@@ -9,6 +9,7 @@ Models read redacted text only (``DocText.safe_window``): personal data reaches 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
@@ -110,3 +111,30 @@ def similarities(query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     if len(vectors) == 0:
         return np.zeros(0, dtype=np.float32)
     return vectors @ query_vector
+
+
+# The prior features, in the order a specialist's feature vector holds them.
+PRIOR_NAMES = ("order", "line", "top", "first_of_value", "repeats", "label_before", "chars", "digits", "upper",
+               "lines", "largest") + tuple(f"source={source}" for source in SOURCES)
+
+
+@dataclass
+class CandidateTable:
+    """A field's candidates in one document and everything known about them."""
+
+    kind: Kind
+    proposals: list[Proposal]
+    rows: list[dict]
+    context_similarity: np.ndarray
+    context_vectors: np.ndarray | None = None  # None when no encoder is available
+    value_vectors: np.ndarray | None = None  # free text only: the candidate's own (redacted) words
+
+    def matrix(self) -> np.ndarray:
+        """One row per candidate: similarity, priors, then the context's (and the value's) embedding."""
+        priors_ = np.array([[row.get(name, 0.0) for name in PRIOR_NAMES] for row in self.rows], dtype=np.float32)
+        parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]
+        if self.context_vectors is not None:
+            parts.append(self.context_vectors)
+        if self.value_vectors is not None:
+            parts.append(self.value_vectors)
+        return np.hstack(parts)

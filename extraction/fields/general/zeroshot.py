@@ -32,7 +32,7 @@ def score(kind: Kind, context_similarity: np.ndarray, rows: list[dict]) -> np.nd
     return context_similarity + prior
 
 
-def confidence(scores: np.ndarray, best: int) -> float:
-    """The best candidate's softmax probability among all, capped (zero-shot stays doubtful)."""
+def confidences(scores: np.ndarray) -> np.ndarray:
+    """Each candidate's softmax probability among all, capped (zero-shot stays doubtful)."""
     shifted = np.exp((scores - scores.max()) / TEMPERATURE)
-    return float(min(CONFIDENCE_CAP, shifted[best] / shifted.sum()))
+    return np.minimum(CONFIDENCE_CAP, (shifted / shifted.sum()).astype(np.float64))

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from extraction.fields.general import store
 from extraction.slm import build
 from extraction.slm.errors import BUILD_COMMAND, SLMError
 from extraction.slm.registry import get_registry
@@ -38,6 +39,15 @@ def self_test(pool: ModelPool, spec) -> str:
         f"{verdict}: scores '4' {s.scores[0].logprob:.1f} vs '7' {s.scores[1].logprob:.1f}; "
         f"says {said!r} ({rate:.0f} tok/s)"
     )
+
+
+def _specialists() -> list[dict]:
+    """Every stored specialist version of every type, with its training size, date and accuracy."""
+    directory = store.root()
+    if not directory.is_dir():
+        return []
+    return [{**meta, "type": type_dir.name} for type_dir in sorted(directory.iterdir()) if type_dir.is_dir()
+            for meta in store.versions(type_dir.name)]
 
 
 class Command(BaseCommand):
@@ -91,8 +101,9 @@ class Command(BaseCommand):
                 "path": str(path),
                 "self_test": test,
             })
+        specialists = _specialists()
         if opts["json"]:
-            self.stdout.write(json.dumps({"registry": registry.origin, "models": rows}, indent=2))
+            self.stdout.write(json.dumps({"registry": registry.origin, "models": rows, "specialists": specialists}, indent=2))
             return
         self.stdout.write(f"registry: {registry.origin}; models dir: {models_dir}")
         header = f"{'name':<24}{'kind':<10}{'tier':<5}{'status':<11}{'size':>9}  {'compute':<8}{'cost/1k':>8}  self-test"
@@ -104,3 +115,11 @@ class Command(BaseCommand):
                 f"{r['compute_type']:<8}{r['cost_per_1k_tokens']:>8g}  {r['self_test']}"
             )
         self.stdout.write("* default model of its kind")
+        if specialists:
+            self.stdout.write("\nfield specialists (manage.py train_type):")
+            for r in specialists:
+                accuracy = r.get("cv", {}).get("accuracy")
+                self.stdout.write(
+                    f"  {r['type']:<22}{r['version']:<5}{r.get('status', 'unknown'):<10}{r.get('documents', '?'):>5} documents  "
+                    f"cross-validated accuracy {'?' if accuracy is None else f'{accuracy:.3f}'}  trained {r.get('trained_at', '?')}"
+                    + ("  (in use)" if r["promoted"] else ""))

@@ -1,0 +1,53 @@
+"""python manage.py train_type NAME --docs DIR --gold GOLD.jsonl [--limit K]
+
+Trains the type's specialist in the foreground, prints the cross-validated figures, and returns
+once the new version is promoted (not worse than the one in use on held-back documents) or rejected.
+"""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from appliance.documents.models import DocumentType
+from appliance.documents.specialists import GoldError, TrainingError, load_documents, read_gold, train_type
+from extraction.batch import runtime_or_none
+
+
+class Command(BaseCommand):
+    help = "Train a document type's field specialist from labelled documents."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="The document type (see import_type).")
+        parser.add_argument("--docs", type=Path, required=True, help="Folder of the labelled files.")
+        parser.add_argument("--gold", type=Path, required=True, help='JSON lines: {"file": ..., "fields": {...}}.')
+        parser.add_argument("--limit", type=int, help="Train on the first K labelled documents only.")
+
+    def handle(self, name, docs, gold, limit, **options):
+        doc_type = DocumentType.objects.filter(name=name).first()
+        if doc_type is None:
+            raise CommandError(f"No document type {name!r}; create it with import_type or in the admin.")
+        if not docs.is_dir():
+            raise CommandError(f"{docs} is not a folder.")
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be a positive number of documents.")
+        runtime = runtime_or_none()
+        if runtime is None:
+            raise CommandError("The local models are not built; run: python manage.py build_models")
+        try:
+            rows = read_gold(gold, docs, doc_type, limit)
+            self.stdout.write(f"reading {len(rows)} labelled documents ...")
+            documents = load_documents(rows, docs)
+            outcome = train_type(doc_type, documents, runtime)
+        except (GoldError, TrainingError) as exc:
+            raise CommandError(str(exc)) from None
+        report = outcome.report.as_dict()
+        self.stdout.write(f"{name} {outcome.version}: {report['documents']} documents, "
+                          f"cross-validated field accuracy {report['accuracy']:.3f}")
+        for field, figures in report["fields"].items():
+            precision = figures["auto_precision"]
+            self.stdout.write(
+                f"  {field:<24} accuracy {figures['accuracy']:.3f}  automation {figures['automation']:.3f}  "
+                f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  "
+                f"candidate recall {figures['candidate_recall']:.3f}  threshold {figures['threshold']:.3f}")
+        previous = "none" if outcome.old_version is None else f"{outcome.old_version} {outcome.old_score:.3f}"
+        verdict = "promoted" if outcome.promoted else "rejected (worse than the version in use)"
+        self.stdout.write(f"held-back accuracy {outcome.new_score:.3f} (in use: {previous}): {verdict}; {outcome.seconds:.0f} s")

@@ -1,0 +1,125 @@
+"""Training a type's specialist from labelled documents (``manage.py train_type``), promoting it only
+when it is not worse than the one in use, and teaching the result to calibration and the classifier.
+
+Labelled documents come as a folder of files and a gold file in the evaluation set's format, one
+JSON line per document: {"file": "a.pdf", "fields": {"total": "9.00", "party": ["A", "B"]}}.
+"""
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from appliance.documents.models import DocumentType, ExampleDocument
+from audit.events import record
+from extraction.evidence import DocText
+from extraction.fields.general import store
+from extraction.fields.general.training import Labelled, TrainingError, evaluate, train
+from extraction.pipeline import find_pii
+from extraction.text import ExtractionError, extract_pages, sniff_file
+
+# Every HOLD_BACK-th document is kept out of training to compare the new version with the promoted one.
+HOLD_BACK = 5
+
+
+class GoldError(ValueError):
+    """A gold file that does not fit the type or the folder; the message names what is wrong."""
+
+
+@dataclass
+class Outcome:
+    version: str
+    report: object  # TrainingReport
+    promoted: bool
+    new_score: float
+    old_version: str | None
+    old_score: float | None
+    seconds: float
+
+
+def read_gold(gold_path: Path, docs_dir: Path, doc_type: DocumentType, limit: int | None = None) -> list[dict]:
+    """The gold lines to train on, checked against the type's fields and the folder's files."""
+    known = set(doc_type.schema.get("properties", {}))
+    rows, unknown_fields, missing_files = [], set(), []
+    try:
+        lines = Path(gold_path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise GoldError(f"Cannot read {gold_path}: {exc.strerror}.") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            raise GoldError(f"{gold_path}, line {number}: not valid JSON.") from None
+        if not isinstance(row, dict) or not isinstance(row.get("file"), str) or not isinstance(row.get("fields"), dict):
+            raise GoldError(f'{gold_path}, line {number}: expected {{"file": ..., "fields": {{...}}}}.')
+        unknown_fields.update(set(row["fields"]) - known)
+        if not (Path(docs_dir) / row["file"]).is_file():
+            missing_files.append(row["file"])
+        rows.append(row)
+    if unknown_fields:
+        raise GoldError(f"The gold file names fields that type {doc_type.name!r} does not have: "
+                        f"{', '.join(sorted(unknown_fields))}. Its fields: {', '.join(sorted(known))}.")
+    if missing_files:
+        raise GoldError(f"{len(missing_files)} file(s) named in the gold file are not in {docs_dir}: "
+                        f"{', '.join(missing_files[:5])}{' ...' if len(missing_files) > 5 else ''}.")
+    return rows[:limit] if limit else rows
+
+
+def load_documents(rows: list[dict], docs_dir: Path, progress=None) -> list[Labelled]:
+    """Text and personal data of each labelled file, as the pipeline reads them (unreadable files are skipped)."""
+    documents = []
+    for row in rows:
+        path = Path(docs_dir) / row["file"]
+        try:
+            pages = extract_pages(path, sniff_file(path) or "")
+        except ExtractionError:
+            continue
+        doc = DocText([p.text for p in pages], methods=[p.method for p in pages])
+        find_pii(doc)
+        documents.append(Labelled(row["file"], doc, row["fields"]))
+        if progress:
+            progress(len(documents))
+    return documents
+
+
+def train_type(doc_type: DocumentType, documents: list[Labelled], runtime) -> Outcome:
+    """Train a new version on most documents, compare it with the promoted one on the rest, promote if not worse."""
+    started = time.perf_counter()
+    spec = doc_type.to_spec()
+    held_back = [d for i, d in enumerate(documents) if i % HOLD_BACK == HOLD_BACK - 1]
+    training = [d for i, d in enumerate(documents) if i % HOLD_BACK != HOLD_BACK - 1]
+    version = store.next_version(spec.name)
+    specialist, report = train(spec, training, runtime, version=version)
+    new_score = evaluate(specialist, spec, held_back, runtime)
+    current = store.load_promoted(spec.name)
+    current = current if current is not None and not isinstance(current, Exception) else None
+    old_score = evaluate(current, spec, held_back, runtime) if current is not None else None
+    promoted = old_score is None or new_score >= old_score
+    specialist.meta.update({"held_back": len(held_back), "held_back_accuracy": round(new_score, 4),
+                            "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                            "status": "promoted" if promoted else "rejected"})
+    store.save(specialist)
+    with transaction.atomic():
+        if promoted:
+            store.promote(spec.name, version)
+            # Calibration: each field's threshold for the target precision, from out-of-fold predictions.
+            doc_type.thresholds = {**doc_type.thresholds, **report.thresholds()}
+            doc_type.save(update_fields=["thresholds"])
+            # The classifier learns the type from the same documents (their redacted text).
+            ExampleDocument.objects.filter(doc_type=doc_type, source=ExampleDocument.Source.TRAINING).delete()
+            ExampleDocument.objects.bulk_create(
+                ExampleDocument(doc_type=doc_type, text=d.doc.safe_window(0, 4000), source=ExampleDocument.Source.TRAINING)
+                for d in documents)
+        record("specialist_trained", outcome="promoted" if promoted else "rejected",
+               system={"model": f"specialist:{spec.name}", "version": version, "quantisation": "none", "device": "cpu"},
+               details={"doc_type": spec.name, "documents": len(training), "held_back": len(held_back),
+                        "cv_accuracy": round(report.accuracy, 4), "held_back_accuracy": round(new_score, 4),
+                        "previous_held_back_accuracy": None if old_score is None else round(old_score, 4)})
+    return Outcome(version, report, promoted, new_score, current.version if current else None, old_score,
+                   time.perf_counter() - started)
+
+
+__all__ = ["GoldError", "Outcome", "TrainingError", "load_documents", "read_gold", "train_type"]

@@ -1,0 +1,173 @@
+"""Training a type's specialist from labelled documents, and the cross-validated figures it reports.
+
+For each field: every labelled document's candidate table, each candidate labelled by whether its
+value is the label's (matching.py). Cross-validation by document gives out-of-fold predictions:
+the accuracy the registry shows, and the threshold for the target precision that calibration
+stores. The rankers that ship are then fitted on all the documents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from extraction.doctypes.registry import TypeSpec
+from extraction.evidence import DocText
+from extraction.fields.general import DocumentCandidates
+from extraction.fields.general.features import CandidateTable
+from extraction.fields.general.matching import matches_label, same_value
+from extraction.fields.general.specialist import FieldRanker, Specialist
+
+MIN_DOCUMENTS = 8
+FOLDS = 5
+TARGET_PRECISION = 0.98
+NEVER = 1.01  # a threshold no confidence reaches: every value of the field goes to a person
+
+
+class TrainingError(ValueError):
+    """Training cannot start: too few labelled documents, or labels that do not fit the type."""
+
+
+@dataclass
+class Labelled:
+    name: str
+    doc: DocText
+    labels: dict  # field name -> value (a list for list fields)
+
+
+@dataclass
+class FieldReport:
+    documents: int = 0  # labelled documents with a value for the field
+    reachable: int = 0  # of those, how many had a candidate equal to the label
+    correct: int = 0  # out-of-fold predictions equal to the label
+    accepted: int = 0  # out-of-fold predictions at or above the threshold
+    accepted_correct: int = 0
+    threshold: float = NEVER
+
+    def as_dict(self) -> dict:
+        n = max(self.documents, 1)
+        return {"documents": self.documents, "candidate_recall": round(self.reachable / n, 4),
+                "accuracy": round(self.correct / n, 4), "automation": round(self.accepted / n, 4),
+                "auto_precision": round(self.accepted_correct / self.accepted, 4) if self.accepted else None,
+                "threshold": round(self.threshold, 4)}
+
+
+@dataclass
+class TrainingReport:
+    documents: int
+    fields: dict[str, FieldReport] = field(default_factory=dict)
+
+    @property
+    def accuracy(self) -> float:
+        total = sum(r.documents for r in self.fields.values())
+        return sum(r.correct for r in self.fields.values()) / total if total else 0.0
+
+    def thresholds(self) -> dict[str, float]:
+        return {name: round(r.threshold, 4) for name, r in self.fields.items()}
+
+    def as_dict(self) -> dict:
+        return {"documents": self.documents, "accuracy": round(self.accuracy, 4),
+                "fields": {name: r.as_dict() for name, r in self.fields.items()}}
+
+
+def _tables(spec: TypeSpec, documents: list[Labelled], runtime) -> dict[str, list]:
+    """{field: [(document index, table, labels)]} for every field with a label in a document."""
+    by_field = {f.name: [] for f in spec.fields}
+    for index, item in enumerate(documents):
+        candidates = DocumentCandidates(item.doc, spec, runtime)
+        for spec_field in spec.fields:
+            label = item.labels.get(spec_field.name)
+            if label in (None, "", []):
+                continue
+            table = candidates.table(spec_field, with_values=True)
+            labels = (np.array([matches_label(table.kind, label, p.value) for p in table.proposals], dtype=int)
+                      if table is not None else None)
+            by_field[spec_field.name].append((index, table, labels, label))
+    return by_field
+
+
+def _predict(ranker: FieldRanker | None, table: CandidateTable | None, is_list: bool):
+    """(value, confidence) the ranker gives a document; (None, 0) when it cannot."""
+    if ranker is None or table is None:
+        return None, 0.0
+    scores, confidences = ranker.rank(table)
+    best = int(np.argmax(scores))
+    if is_list:
+        values = list(dict.fromkeys(str(p.value) for p, c in zip(table.proposals, confidences) if c >= 0.5))
+        return values or [str(table.proposals[best].value)], float(confidences[best])
+    return table.proposals[best].value, float(confidences[best])
+
+
+def _correct(kind, label, value, is_list) -> bool:
+    if is_list:
+        labels = label if isinstance(label, list) else [label]
+        values = value if isinstance(value, list) else [value]
+        return len(values) == len(labels) and all(any(same_value(kind, l, v) for v in values) for l in labels)
+    return same_value(kind, label, value)
+
+
+def _threshold(predictions: list[tuple[float, bool]], target: float) -> float:
+    """The lowest confidence above which out-of-fold precision reaches ``target`` (most values accepted)."""
+    best = NEVER
+    ordered = sorted(predictions, key=lambda p: -p[0])
+    correct = 0
+    for count, (confidence, ok) in enumerate(ordered, start=1):
+        correct += ok
+        # Stop between equal confidences only: a threshold accepts all of them or none.
+        if correct / count >= target and (count == len(ordered) or ordered[count][0] < confidence):
+            best = confidence
+    return best
+
+
+def _fit(entries, is_list):
+    usable = [(t, y) for _, t, y, _ in entries if t is not None and y.any()]
+    if not usable:
+        return None
+    return FieldRanker.fit([t for t, _ in usable], [y for _, y in usable], is_list=is_list)
+
+
+def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, folds: int = FOLDS,
+          target_precision: float = TARGET_PRECISION) -> tuple[Specialist, TrainingReport]:
+    if len(documents) < MIN_DOCUMENTS:
+        raise TrainingError(f"Training needs at least {MIN_DOCUMENTS} labelled documents; {len(documents)} given.")
+    by_field = _tables(spec, documents, runtime)
+    report = TrainingReport(len(documents))
+    rankers = {}
+    folds = min(folds, len(documents))
+    for spec_field in spec.fields:
+        entries = by_field[spec_field.name]
+        if not entries:
+            continue
+        stats = report.fields[spec_field.name] = FieldReport(documents=len(entries))
+        stats.reachable = sum(1 for _, t, y, _ in entries if t is not None and y.any())
+        predictions = []
+        for fold in range(folds):
+            held_out = [e for e in entries if e[0] % folds == fold]
+            ranker = _fit([e for e in entries if e[0] % folds != fold], spec_field.is_list)
+            for _, table, _, label in held_out:
+                value, confidence = _predict(ranker, table, spec_field.is_list)
+                ok = value is not None and _correct(table.kind, label, value, spec_field.is_list)
+                stats.correct += ok
+                predictions.append((confidence, ok))
+        stats.threshold = _threshold(predictions, target_precision)
+        accepted = [ok for confidence, ok in predictions if confidence >= stats.threshold]
+        stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
+        ranker = _fit(entries, spec_field.is_list)
+        if ranker is not None:
+            rankers[spec_field.name] = ranker
+    meta = {"documents": len(documents), "cv": report.as_dict(), "thresholds": report.thresholds()}
+    return Specialist(spec.name, version, rankers, meta), report
+
+
+def evaluate(specialist: Specialist | None, spec: TypeSpec, documents: list[Labelled], runtime) -> float:
+    """Field accuracy of ``specialist`` on labelled documents it did not learn from (0 when there is none)."""
+    if specialist is None:
+        return 0.0
+    correct = total = 0
+    for spec_field, entries in _tables(spec, documents, runtime).items():
+        is_list = spec.field(spec_field).is_list
+        for _, table, _, label in entries:
+            value, _ = _predict(specialist.ranker(spec_field), table, is_list)
+            correct += value is not None and _correct(table.kind, label, value, is_list)
+            total += 1
+    return correct / total if total else 0.0

@@ -1,0 +1,46 @@
+"""manage.py import_type: types from a JSON file, checked as the admin checks them; a bad file changes nothing."""
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from appliance.documents.models import DocumentType
+from tests.fields.general.notices import TYPE, write_type_file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creates_then_updates_a_type(tmp_path, doc_types, capsys):
+    path = write_type_file(tmp_path / "types.json")
+    call_command("import_type", str(path))
+    assert "parking_notice_t: created" in capsys.readouterr().out
+    stored = DocumentType.objects.get(name="parking_notice_t")
+    assert stored.schema == TYPE["parking_notice_t"]["schema"]
+    stored.thresholds = {"charge": 0.7}
+    stored.save()
+    changed = {"parking_notice_t": {**TYPE["parking_notice_t"], "description": "A parking fine."}}
+    path.write_text(json.dumps(changed))
+    call_command("import_type", str(path))
+    stored.refresh_from_db()
+    assert (stored.description, stored.thresholds) == ("A parking fine.", {"charge": 0.7})  # calibration kept
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid JSON"),
+    ("[]", "JSON object of types"),
+    (json.dumps({"t1": {"label": "T", "description": "d"}}), "missing schema"),
+    (json.dumps({"t1": {"label": "T", "description": "d", "schema": {"type": "array"}}}), "schema"),
+    (json.dumps({"t1": {"label": "T", "description": "d", "schema": {"type": "object", "properties": {
+        "f": {"x-validators": ["no_such_check"]}}}}}), "unknown validator"),
+    (json.dumps({"Bad Name!": {"label": "T", "description": "d", "schema": {"type": "object"}}}), "name"),
+])
+def test_a_bad_file_is_refused_with_its_reason_and_nothing_is_written(tmp_path, doc_types, content, message):
+    good = {"good_one": {"label": "G", "description": "g", "schema": {"type": "object", "properties": {}}}}
+    data = json.loads(content) if content.startswith("{") and content != "{not json" else None
+    path = tmp_path / "types.json"
+    path.write_text(json.dumps({**good, **data}) if isinstance(data, dict) else content)
+    before = DocumentType.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("import_type", str(path))
+    assert DocumentType.objects.count() == before
+    assert not DocumentType.objects.filter(name="good_one").exists()

@@ -1,0 +1,145 @@
+"""manage.py train_type: a specialist learned from labelled documents, promoted only when not worse,
+used by extraction and named in the audit log; bad input refused before anything is written."""
+import json
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from appliance.documents.models import DocumentType, ExampleDocument
+from audit.models import AuditEvent
+from extraction.doctypes.registry import TypeRegistry
+from extraction.evidence import DocText
+from extraction.fields.general import SPECIALIST_UNAVAILABLE, store
+from extraction.fields.registry import extract_fields
+from extraction.pipeline import extract_and_validate
+from tests.fields.general.notices import notice, write_labelled, write_type_file
+from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+NAME = "parking_notice_t"
+
+
+@pytest.fixture
+def notice_type(tmp_path, doc_types):
+    call_command("import_type", str(write_type_file(tmp_path / "types.json")))
+    return DocumentType.objects.get(name=NAME)
+
+
+def _train(folder, *args):
+    call_command("train_type", NAME, "--docs", str(folder / "docs"), "--gold", str(folder / "gold.jsonl"), *args)
+
+
+def _new_notice(seed=99):
+    text, fields = notice(random.Random(seed))
+    return DocText([text]), fields
+
+
+def test_a_trained_specialist_is_promoted_and_extracts_the_type(tmp_path, built_models, notice_type, capsys):
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    out = capsys.readouterr().out
+    assert "cross-validated field accuracy" in out and "promoted" in out
+    [version] = store.versions(NAME)
+    assert version["promoted"] and version["version"] == "v1" and version["documents"] == 16
+    assert version["trained_at"] and 0 <= version["cv"]["accuracy"] <= 1
+    notice_type.refresh_from_db()
+    assert set(notice_type.thresholds) == {"issuer", "offence_day", "charge"}  # calibrated from held-out folds
+    assert ExampleDocument.objects.filter(doc_type=notice_type, source="training").count() == 20
+    assert AuditEvent.objects.get(kind="specialist_trained").outcome == "promoted"
+
+    from extraction.slm import runtime
+
+    doc, truth = _new_notice()
+    spec = notice_type.to_spec()
+    fields = extract_fields(doc, spec, runtime=runtime)
+    assert fields["charge"].value == truth["charge"]
+    assert fields["issuer"].value == truth["issuer"]
+    assert all(f.model == {"model": f"specialist:{NAME}", "version": "v1", "quantisation": "none", "device": "cpu"}
+               for f in fields.values())
+
+
+def test_a_version_worse_on_held_back_documents_is_rejected(tmp_path, built_models, notice_type, capsys):
+    write_labelled(tmp_path / "good", 20)
+    _train(tmp_path / "good")
+
+    def wrong_in_training(index, fields, text):
+        # Training documents (not every fifth, which is held back) label the parking fee as the charge.
+        if index % 5 != 4:
+            fields["charge"] = text.split("Parking fee paid: ")[1].split("\n")[0]
+        return fields
+
+    write_labelled(tmp_path / "bad", 20, seed=2, label=wrong_in_training)
+    _train(tmp_path / "bad")
+    assert "rejected" in capsys.readouterr().out
+    assert store.promoted_version(NAME) == "v1"
+    assert [(v["version"], v["status"]) for v in store.versions(NAME)] == [("v1", "promoted"), ("v2", "rejected")]
+
+
+def test_too_few_examples_says_how_many_it_needs(tmp_path, built_models, notice_type):
+    write_labelled(tmp_path / "few", 5)
+    with pytest.raises(CommandError, match="at least 8"):
+        _train(tmp_path / "few")
+    assert store.versions(NAME) == []
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda row: {**row, "fields": {**row["fields"], "plate": "AB12"}}, "does not have: plate"),
+    (lambda row: {**row, "file": "missing.txt"}, "not in"),
+])
+def test_a_gold_file_naming_unknown_fields_or_files_is_refused(tmp_path, notice_type, change, message):
+    docs, gold = write_labelled(tmp_path / "set", 10)
+    rows = [json.loads(line) for line in gold.read_text().splitlines()]
+    gold.write_text("\n".join(json.dumps(change(row) if i == 3 else row) for i, row in enumerate(rows)))
+    with pytest.raises(CommandError, match=message):
+        call_command("train_type", NAME, "--docs", str(docs), "--gold", str(gold))
+    assert store.versions(NAME) == []
+
+
+def test_an_unknown_type_is_refused(tmp_path, doc_types):
+    docs, gold = write_labelled(tmp_path / "set", 10)
+    with pytest.raises(CommandError, match="No document type"):
+        call_command("train_type", "no_such_type", "--docs", str(docs), "--gold", str(gold))
+
+
+def test_a_corrupt_specialist_falls_back_to_zero_shot_and_says_so(tmp_path, built_models, notice_type):
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    (store.type_dir(NAME) / "v1" / "rankers.joblib").write_bytes(b"not a model")
+    store.promote(NAME, "v1")  # a worker notices the change and loads again
+    from extraction.slm import runtime
+
+    doc, _ = _new_notice()
+    registry = TypeRegistry({NAME: notice_type.to_spec()})
+    fields, validation = extract_and_validate(doc, NAME, registry, runtime=runtime)
+    assert fields and all(SPECIALIST_UNAVAILABLE in f.reasons and f.model is None for f in fields.values())
+    assert validation.status == "needs_review"
+
+
+def test_each_field_decision_names_the_specialist_version_in_the_audit_log(tmp_path, built_models, notice_type, clerk):
+    from appliance.documents import processing
+    from appliance.documents.models import Document
+    from tests.documents.test_processing import _text_extracted
+
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    text, _ = notice(random.Random(7))
+    document = _text_extracted(clerk, text, "notice.txt")
+    processing.redact_pii(document)
+    document.doc_type = notice_type
+    document.save(update_fields=["doc_type"])
+    document.move_to(Document.Status.CLASSIFIED)
+    processing.extract_and_validate(document)
+    events = AuditEvent.objects.filter(document_id=document.pk, kind="field_extracted")
+    assert events.count() == 3
+    assert {(e.system["model"], e.system["version"]) for e in events} == {(f"specialist:{NAME}", "v1")}
+
+
+def test_the_model_registry_lists_each_version(tmp_path, built_models, notice_type, capsys):
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    capsys.readouterr()
+    call_command("models", "--no-test")
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if NAME in line)
+    assert "v1" in line and "promoted" in line and "16 documents" in line and "(in use)" in line
