@@ -143,3 +143,24 @@ def test_the_model_registry_lists_each_version(tmp_path, built_models, notice_ty
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if NAME in line)
     assert "v1" in line and "promoted" in line and "16 documents" in line and "(in use)" in line
+
+
+def test_the_learning_curve_measures_each_size_on_documents_it_never_trained_on(tmp_path, built_models, notice_type, capsys):
+    docs, gold = write_labelled(tmp_path / "set", 30)
+    call_command("learning_curve", NAME, "--docs", str(docs), "--gold", str(gold), "--sizes", "0,8,20", "--test", "10")
+    lines = capsys.readouterr().out.splitlines()
+    assert "measured on 10 documents not used in training" in lines[0]
+    rows = {int(line.split()[0]): [float(x) if x != "-" else None for x in line.split()[1:]] for line in lines[2:]}
+    assert set(rows) == {0, 8, 20}
+    for accuracy, automation, precision in rows.values():
+        assert 0 <= automation <= accuracy <= 1 or precision is not None and precision < 1
+    assert rows[20][0] >= rows[0][0]  # examples help
+    assert rows[0][1] == 0.0  # zero-shot values all go to a person
+    assert store.versions(NAME) == []  # nothing is stored
+
+
+@pytest.mark.parametrize("sizes, message", [("0,abc", "numbers"), ("0,3", "at least 8"), ("0,40", "none to measure")])
+def test_the_learning_curve_refuses_sizes_it_cannot_measure(tmp_path, built_models, notice_type, sizes, message):
+    docs, gold = write_labelled(tmp_path / "set", 30)
+    with pytest.raises(CommandError, match=message):
+        call_command("learning_curve", NAME, "--docs", str(docs), "--gold", str(gold), "--sizes", sizes)

@@ -72,10 +72,12 @@ class DocumentCandidates:
             return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32))
         query = self.encode([field_query(field.name, field.description)])[0]
         contexts = self.encode([self.layout.context(p) for p in proposals])
-        values = None
-        if with_values and kind is Kind.TEXT:
-            values = self.encode([self.doc.safe_window(p.start, p.end)[:200] for p in proposals])
-        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values)
+        similarity, values = similarities(query, contexts), None
+        if with_values:  # what a specialist reads: the context up to the line after, and a free text's own words
+            contexts = self.encode([self.layout.context(p, after=True) for p in proposals])
+            if kind is Kind.TEXT:
+                values = self.encode([self.doc.safe_window(p.start, p.end)[:200] for p in proposals])
+        return CandidateTable(kind, proposals, rows, similarity, contexts, values)
 
 
 def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict[str, FieldResult]:
@@ -90,7 +92,7 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict
     fields = {}
     for field in spec.fields:
         ranker = specialist.ranker(field.name) if specialist is not None and candidates.encode.available else None
-        table = candidates.table(field, with_values=ranker is not None and ranker.uses_values)
+        table = candidates.table(field, with_values=ranker is not None)
         if table is None:
             continue
         if ranker is not None:

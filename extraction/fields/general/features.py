@@ -38,17 +38,24 @@ class Layout:
         """How many non-empty lines come before the candidate's line."""
         return bisect_right(self.first_content, self.line_index(offset) - 1)
 
-    def context(self, proposal: Proposal) -> str:
-        """The words around a candidate, without the candidate: the line before and the rest of its line."""
-        text = self.doc.text
+    def context(self, proposal: Proposal, *, after: bool = False) -> str:
+        """The words around a candidate, without the candidate: the line before, the rest of its line(s)
+        and (``after``) the line after — where a block of lines ends matters as much as where it starts."""
         first, last = self.line_index(proposal.start), self.line_index(max(proposal.start, proposal.end - 1))
-        previous = first - 1
-        while previous >= 0 and not text[self.lines[previous][0]:self.lines[previous][1]].strip():
-            previous -= 1
         line_start, line_end = self.lines[first][0], self.lines[last][1]
-        before = self.doc.safe_window(self.lines[previous][0], self.lines[previous][1]) if previous >= 0 else ""
-        here = (self.doc.safe_window(line_start, proposal.start) + " … " + self.doc.safe_window(proposal.end, line_end))
-        return " ".join(f"{before} | {here}".split())[:300]
+        here = self.doc.safe_window(line_start, proposal.start) + " … " + self.doc.safe_window(proposal.end, line_end)
+        following = f" | {self._neighbour(last, +1)}" if after else ""
+        return " ".join(f"{self._neighbour(first, -1)} | {here}{following}".split())[:300]
+
+    def _neighbour(self, index: int, step: int) -> str:
+        """The nearest non-empty line before (step -1) or after (+1) line ``index``, redacted."""
+        text = self.doc.text
+        index += step
+        while 0 <= index < len(self.lines) and not text[self.lines[index][0]:self.lines[index][1]].strip():
+            index += step
+        if not 0 <= index < len(self.lines):
+            return ""
+        return self.doc.safe_window(*self.lines[index])
 
     def label_before(self, proposal: Proposal) -> bool:
         """A label ends right before the candidate, on its line or as the whole line before."""
@@ -126,15 +133,17 @@ class CandidateTable:
     proposals: list[Proposal]
     rows: list[dict]
     context_similarity: np.ndarray
-    context_vectors: np.ndarray | None = None  # None when no encoder is available
+    # The context with the line after it (what a specialist reads); None when no encoder is available.
+    context_vectors: np.ndarray | None = None
     value_vectors: np.ndarray | None = None  # free text only: the candidate's own (redacted) words
 
-    def matrix(self) -> np.ndarray:
-        """One row per candidate: similarity, priors, then the context's (and the value's) embedding."""
+    def matrix(self, embeddings: bool = True) -> np.ndarray:
+        """One row per candidate: similarity, priors, then (``embeddings``) the context's and the value's embedding."""
         priors_ = np.array([[row.get(name, 0.0) for name in PRIOR_NAMES] for row in self.rows], dtype=np.float32)
         parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]
-        if self.context_vectors is not None:
+        if embeddings and self.context_vectors is not None:
             parts.append(self.context_vectors)
-        if self.value_vectors is not None:
+        if embeddings and self.value_vectors is not None:
             parts.append(self.value_vectors)
+
         return np.hstack(parts)

@@ -34,28 +34,65 @@ class SpecialistError(Exception):
 
 
 class FieldRanker:
-    """Scores a field's candidates in one document; learned from tables and their 0/1 labels."""
+    """Scores a field's candidates in one document; learned from tables and their 0/1 labels.
 
-    def __init__(self, model, uses_values: bool, is_list: bool):
+    Beside the generic features, each candidate is compared with the field's examples: how close
+    its context (and, for free text, its own words) comes to the nearest right answer's in the
+    training documents, and to the average right and wrong one. A few labelled documents are
+    enough for that to say "the line after TOTAL" or "the line under the shop's name".
+    """
+
+    def __init__(self, model, examples: dict, is_list: bool):
         self.model = model
-        self.uses_values = uses_values
+        self.examples = examples  # "context"/"value" -> (right vectors, their documents, mean right, mean wrong)
         self.is_list = is_list
+
+    @staticmethod
+    def _examples(tables, labels) -> dict:
+        examples = {}
+        for name in ("context", "value"):
+            vectors = [getattr(t, f"{name}_vectors") for t in tables]
+            if any(v is None for v in vectors):
+                continue
+            right = [(v[y == 1], np.full(int(y.sum()), doc)) for doc, (v, y) in enumerate(zip(vectors, labels))]
+            wrong = np.vstack([v[y == 0] for v, y in zip(vectors, labels)])
+            right_vectors = np.vstack([r for r, _ in right])
+            examples[name] = (right_vectors, np.concatenate([d for _, d in right]),
+                              _unit(right_vectors.mean(axis=0)), _unit(wrong.mean(axis=0)) if len(wrong) else None)
+        return examples
+
+    def _features(self, table: CandidateTable, document: int | None = None) -> np.ndarray:
+        """The generic features plus the comparisons with the examples (leaving out ``document``'s own)."""
+        rows = [table.matrix(embeddings=True)]
+        for name in ("context", "value"):
+            if name not in self.examples:
+                continue
+            vectors = getattr(table, f"{name}_vectors")
+            right, documents, right_mean, wrong_mean = self.examples[name]
+            similarity = vectors @ right.T
+            if document is not None:
+                similarity[:, documents == document] = -1.0
+            nearest = similarity.max(axis=1) if similarity.shape[1] else np.zeros(len(vectors))
+            towards_wrong = vectors @ wrong_mean if wrong_mean is not None else np.zeros(len(vectors))
+            rows.append(np.column_stack([nearest, vectors @ right_mean, towards_wrong]))
+        return np.hstack(rows).astype(np.float32)
 
     @classmethod
     def fit(cls, tables: list[CandidateTable], labels: list[np.ndarray], *, is_list: bool) -> FieldRanker:
-        X = np.vstack([t.matrix() for t in tables])
         y = np.concatenate(labels)
         if y.min() == y.max():
             # Every candidate was right (a date printed once per document): nothing to tell apart,
             # so all candidates score alike and a document's one value gets all the confidence.
-            return cls(None, uses_values=False, is_list=is_list)
-        model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, class_weight="balanced", max_iter=2000))
-        model.fit(X, y)
-        return cls(model, uses_values=tables[0].value_vectors is not None, is_list=is_list)
+            return cls(None, {}, is_list)
+        ranker = cls(None, cls._examples(tables, labels), is_list)
+        X = np.vstack([ranker._features(t, document=i) for i, t in enumerate(tables)])
+        ranker.model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, class_weight="balanced", max_iter=2000))
+        ranker.model.fit(X, y)
+        return ranker
 
     def rank(self, table: CandidateTable) -> tuple[np.ndarray, np.ndarray]:
         """(scores to order candidates by, confidence of each candidate's value)."""
-        logits = np.zeros(len(table.proposals)) if self.model is None else self.model.decision_function(table.matrix())
+        logits = np.zeros(len(table.proposals)) if self.model is None else self.model.decision_function(self._features(table))
         if self.is_list:
             # Several values can be right: each candidate's own probability, the best place of its value.
             probability = 1 / (1 + np.exp(-logits))
@@ -71,6 +108,11 @@ class FieldRanker:
                 by_value[str(p.value)] = by_value.get(str(p.value), 0.0) + prob
         confidences = np.array([by_value[str(p.value)] for p in table.proposals])
         return confidences + 1e-6 * logits, confidences
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
 
 
 @dataclass

@@ -15,6 +15,7 @@ from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.general import DocumentCandidates
 from extraction.fields.general.features import CandidateTable
+from extraction.fields.general.kinds import kind_of
 from extraction.fields.general.matching import matches_label, same_value
 from extraction.fields.general.specialist import FieldRanker, Specialist
 
@@ -171,3 +172,31 @@ def evaluate(specialist: Specialist | None, spec: TypeSpec, documents: list[Labe
             correct += value is not None and _correct(table.kind, label, value, is_list)
             total += 1
     return correct / total if total else 0.0
+
+
+def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Specialist | None = None) -> dict:
+    """What the pipeline would do with ``documents``: extraction, then the validation stage's decision
+    (``spec``'s thresholds), compared with the labels. Accuracy, automation and auto-precision."""
+    from extraction.fields.general import extract
+    from extraction.validation.validate import validate_document
+
+    gold = correct = accepted = accepted_correct = 0
+    for item in documents:
+        fields = extract(item.doc, spec, runtime=runtime, specialist=specialist)
+        validate_document(spec, fields)
+        for spec_field in spec.fields:
+            label = item.labels.get(spec_field.name)
+            if label in (None, "", []):
+                continue
+            gold += 1
+            result = fields.get(spec_field.name)
+            if result is None:
+                continue
+            kind = kind_of(spec.schema["properties"][spec_field.name])
+            ok = _correct(kind, label, result.value, spec_field.is_list)
+            correct += ok
+            if result.status == "accepted":
+                accepted += 1
+                accepted_correct += ok
+    return {"values": gold, "accuracy": correct / gold if gold else 0.0, "automation": accepted / gold if gold else 0.0,
+            "auto_precision": accepted_correct / accepted if accepted else None}

@@ -1,0 +1,65 @@
+"""python manage.py learning_curve NAME --docs DIR --gold GOLD.jsonl --sizes 0,10,25,50,100
+
+How a type's extraction improves with labelled examples: for each size K, a specialist trained on
+K documents (0: zero-shot, from the schema alone) is measured on documents it never saw — the
+ones after the largest size — through the validation stage's own decision. Nothing is stored.
+"""
+import dataclasses
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from appliance.documents.models import DocumentType
+from appliance.documents.specialists import GoldError, load_documents, read_gold
+from extraction.batch import runtime_or_none
+from extraction.fields.general.training import MIN_DOCUMENTS, TrainingError, measure, train
+
+
+class Command(BaseCommand):
+    help = "Print accuracy, automation and auto-precision against the number of labelled examples."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--docs", type=Path, required=True)
+        parser.add_argument("--gold", type=Path, required=True)
+        parser.add_argument("--sizes", default="0,10,25,50,100", help="Comma-separated numbers of training documents.")
+        parser.add_argument("--test", type=int, default=100, help="How many documents after the largest size to measure on.")
+
+    def handle(self, name, docs, gold, sizes, test, **options):
+        doc_type = DocumentType.objects.filter(name=name).first()
+        if doc_type is None:
+            raise CommandError(f"No document type {name!r}; create it with import_type or in the admin.")
+        try:
+            sizes = sorted({int(size) for size in sizes.split(",")})
+        except ValueError:
+            raise CommandError("--sizes must be numbers separated by commas, like 0,10,25,50.") from None
+        if sizes[0] < 0 or any(0 < size < MIN_DOCUMENTS for size in sizes):
+            raise CommandError(f"Each size is 0 (zero-shot) or at least {MIN_DOCUMENTS}.")
+        runtime = runtime_or_none()
+        if runtime is None:
+            raise CommandError("The local models are not built; run: python manage.py build_models")
+        try:
+            rows = read_gold(gold, docs, doc_type)
+        except GoldError as exc:
+            raise CommandError(str(exc)) from None
+        if len(rows) <= sizes[-1]:
+            raise CommandError(f"{len(rows)} labelled documents: the largest size ({sizes[-1]}) leaves none to measure on.")
+        rows = rows[:sizes[-1] + test]
+        documents = load_documents(rows, docs)
+        pool, held_out = documents[:sizes[-1]], documents[sizes[-1]:]
+        spec = doc_type.to_spec()
+        self.stdout.write(f"{name}: measured on {len(held_out)} documents not used in training")
+        self.stdout.write(f"{'examples':>8}  {'accuracy':>8}  {'automation':>10}  {'auto-precision':>14}")
+        for size in sizes:
+            if size == 0:
+                figures = measure(spec, held_out, runtime)
+            else:
+                try:
+                    specialist, report = train(spec, pool[:size], runtime, version=f"curve-{size}")
+                except TrainingError as exc:
+                    raise CommandError(str(exc)) from None
+                trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
+                figures = measure(trained, held_out, runtime, specialist)
+            precision = figures["auto_precision"]
+            self.stdout.write(f"{size:>8}  {figures['accuracy']:>8.3f}  {figures['automation']:>10.3f}  "
+                              f"{'-' if precision is None else f'{precision:.3f}':>14}")
