@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from django.apps import apps as django_apps
+from django.test import Client
 
 from appliance.documents.accounts import create_user
 from appliance.documents.doctypes import sync_default_types
@@ -62,6 +63,17 @@ def make_user(db):
 @pytest.fixture
 def clerk(make_user):
     return make_user("clerk")
+
+
+@pytest.fixture
+def client_for():
+    """A browser-like client logged in as ``user``."""
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The redaction gate: whatever state a document is in, no role sees its original text
 except through the audited reveal path."""
 import pytest
-from django.test import Client
 
 from appliance.documents import redaction
 from appliance.documents.models import Document, Page
@@ -9,16 +8,6 @@ from audit.models import AuditEvent
 from tests.review.conftest import make_review_document
 
 SECRETS = (b"Jane Roe", b"DE89370400440532013000")
-
-
-@pytest.fixture
-def client_for():
-    def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def _unredacted(document):

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.utils import timezone
 
 from appliance.documents.models import Document, DocumentType, ExtractedField, Page, Team
@@ -92,16 +91,6 @@ def review_document(tmp_path):
 @pytest.fixture
 def reviewer(make_user):
     return make_user("reviewer")
-
-
-@pytest.fixture
-def client_for():
-    def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def days_ago(days):

@@ -2,7 +2,8 @@
 
 Labels come as people wrote them (a date as 25/12/2018, an address with the shop's punctuation),
 candidates normalised; each kind compares in its own terms. Free text ignores case, spacing and
-punctuation, and forgives one character in twenty (OCR misreads).
+punctuation; when finding training examples it also forgives one character in twenty (OCR misreads),
+but never when measuring.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def _duration(value) -> str | None:
     return term_value(match) if match else None
 
 
-def same_value(kind: Kind, label, value) -> bool:
+def same_value(kind: Kind, label, value, *, fuzzy: bool = False) -> bool:
+    """Whether ``value`` is ``label``; ``fuzzy`` (for finding training examples) forgives OCR misreads in free text."""
     if label in (None, "") or value in (None, ""):
         return False
     if kind is Kind.DATE:
@@ -42,10 +44,10 @@ def same_value(kind: Kind, label, value) -> bool:
     a, b = _letters_digits(label), _letters_digits(value)
     if a == b:
         return True
-    return kind is Kind.TEXT and len(a) >= 8 and SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
+    return fuzzy and kind is Kind.TEXT and len(a) >= 8 and SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
 
 
 def matches_label(kind: Kind, label, value) -> bool:
     """``same_value`` against a label that may be a list (any of its items)."""
     labels = label if isinstance(label, list) else [label]
-    return any(same_value(kind, item, value) for item in labels)
+    return any(same_value(kind, item, value, fuzzy=True) for item in labels)
