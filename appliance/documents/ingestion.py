@@ -55,8 +55,14 @@ def _spool_and_hash(fileobj, limit):
     return spool, digest.hexdigest(), size
 
 
-def ingest(fileobj, *, filename, user, team, source, idempotency_key=""):
-    """Check and store one file; returns the new document or the team's existing copy."""
+# How a document's type was decided when its uploader declared it (the classification stage keeps it).
+DECLARED = "declared"
+
+
+def ingest(fileobj, *, filename, user, team, source, idempotency_key="", doc_type=None):
+    """Check and store one file; returns the new document or the team's existing copy.
+
+    ``doc_type``: a DocumentType the uploader declared; the classification stage then keeps it."""
     if team is None:
         raise UploadRejected("no_team", "Your account belongs to no team, so it cannot upload.", status=403)
     if idempotency_key:
@@ -90,6 +96,9 @@ def ingest(fileobj, *, filename, user, team, source, idempotency_key=""):
             media_type=media_type,
             idempotency_key=idempotency_key[:200],
         )
+        if doc_type is not None:
+            document.doc_type, document.doc_type_confidence = doc_type, 1.0
+            document.classification = {"method": DECLARED, "scores": {}}
         try:
             with transaction.atomic():
                 document.original.save("upload", File(spool), save=False)

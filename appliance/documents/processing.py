@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
+from appliance.documents.ingestion import DECLARED
 from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField, Page
 from audit.events import model_system, record, sha256_pages, sha256_text
 from extraction import pipeline
@@ -124,6 +125,14 @@ def redact_pii(document):
 
 
 def classify(document):
+    if document.doc_type_id is not None and (document.classification or {}).get("method") == DECLARED:
+        # The uploader said what the document is: no model overrides it.
+        with transaction.atomic():
+            _claim(document)
+            record("classified", document=document, details={"doc_type": document.doc_type.name, "method": DECLARED},
+                   confidence=1.0)
+            document.move_to(Document.Status.CLASSIFIED)
+        return
     doc = doc_text(document)
     examples = [(ex.text, ex.doc_type.name) for ex in ExampleDocument.objects.select_related("doc_type")]
     started = time.perf_counter()

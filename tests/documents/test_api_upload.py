@@ -167,3 +167,28 @@ def test_anonymous_requests_are_refused(api_client):
     response = upload(api_client(None), "a.txt", b"hello")
     assert response.status_code == 401
     assert "error" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_declared_type_is_kept_and_classification_skipped(client, pdf_bytes):
+    from appliance.documents import processing
+    from audit.models import AuditEvent
+
+    response = client.post(URL, {"file": SimpleUploadedFile("a.pdf", pdf_bytes), "doc_type": "payslip"}, format="multipart")
+    assert response.status_code == 202, response.content
+    document = Document.objects.get(pk=response.json()["id"])
+    assert (document.doc_type.name, document.doc_type_confidence) == ("payslip", 1.0)
+    document.move_to(Document.Status.PII_REDACTED)
+    processing.classify(document)
+    document.refresh_from_db()
+    assert document.status == Document.Status.CLASSIFIED and document.doc_type.name == "payslip"
+    event = AuditEvent.objects.get(document_id=document.pk, kind="classified")
+    assert event.details == {"doc_type": "payslip", "method": "declared"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_declared_type_is_refused_and_nothing_is_stored(client, pdf_bytes):
+    response = client.post(URL, {"file": SimpleUploadedFile("a.pdf", pdf_bytes), "doc_type": "no_such_type"}, format="multipart")
+    assert response.status_code == 400
+    assert "doc_type" in response.content.decode()
+    assert not Document.objects.exists()

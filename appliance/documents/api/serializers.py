@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from appliance.documents.models import Document, ExtractedField, Page, StatusChange
+from appliance.documents.models import Document, DocumentType, ExtractedField, Page, StatusChange
 
 # What a personal field's value shows to someone who may not reveal it.
 REDACTED = "[redacted]"
@@ -79,6 +79,9 @@ class DocumentFilterSerializer(serializers.Serializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, help_text="The document: PDF, DOCX, text, PNG, JPEG or TIFF.")
+    doc_type = serializers.SlugRelatedField(
+        slug_field="name", queryset=DocumentType.objects.filter(active=True), required=False,
+        help_text="The document's type when the caller knows it: classification is skipped.")
 
 
 class PageSerializer(serializers.ModelSerializer):

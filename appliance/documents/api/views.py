@@ -74,7 +74,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={202: DocumentSerializer, 200: DocumentSerializer, **error_responses(400, 401, 403, 413)},
     )
     def create(self, request):
-        """Upload one document (multipart field ``file``). 202 when queued; 200 when the team already has it."""
+        """Upload one document (multipart field ``file``, optional ``doc_type``). 202 when queued; 200 when the
+        team already has it."""
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.COLONY_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
             limit = settings.COLONY_MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -96,6 +97,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 team=team_of(request.user),
                 source=Document.Source.API,
                 idempotency_key=idempotency_key,
+                doc_type=upload.validated_data.get("doc_type"),
             )
         except UploadRejected as rejected:
             return Response(error_body(rejected.code, rejected.message), status=rejected.status)
