@@ -164,3 +164,17 @@ def test_the_learning_curve_refuses_sizes_it_cannot_measure(tmp_path, built_mode
     docs, gold = write_labelled(tmp_path / "set", 30)
     with pytest.raises(CommandError, match=message):
         call_command("learning_curve", NAME, "--docs", str(docs), "--gold", str(gold), "--sizes", sizes)
+
+
+def test_a_ranker_that_fails_on_a_document_falls_back_to_zero_shot(tmp_path, built_models, notice_type):
+    from extraction.fields import general
+    from extraction.slm import runtime
+
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    specialist = store.load_promoted(NAME)
+    del specialist.ranker("charge").examples  # an artefact pickled by other code: loads, then fails
+    doc, truth = _new_notice()
+    fields = general.extract(doc, notice_type.to_spec(), runtime=runtime, specialist=specialist)
+    assert fields["charge"].value == truth["charge"] and SPECIALIST_UNAVAILABLE in fields["charge"].notes
+    assert fields["charge"].model is None

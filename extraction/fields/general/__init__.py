@@ -7,6 +7,8 @@ labelled documents, when one is trained and promoted) or ``zeroshot`` (from the 
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
@@ -15,7 +17,10 @@ from extraction.fields.general import zeroshot
 from extraction.fields.general.candidates import Proposal, propose
 from extraction.fields.general.features import CandidateTable, Layout, priors, similarities
 from extraction.fields.general.kinds import Kind, item_schema, kind_of
+from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
+
+logger = logging.getLogger(__name__)
 
 # A list field takes every distinct candidate scoring within this margin of the best one.
 LIST_MARGIN = 0.05
@@ -95,11 +100,13 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict
         table = candidates.table(field, with_values=ranker is not None)
         if table is None:
             continue
-        if ranker is not None:
-            scores, confidences = ranker.rank(table)
+        ranked = _rank_or_none(ranker, table)
+        if ranked is not None:
+            scores, confidences = ranked
             result = _result(doc, field, table.proposals, scores, confidences, confidences >= 0.5)
             result.model = specialist.system
         else:
+            broken = broken or (SpecialistError("its ranker failed") if ranker is not None else None)
             scores = zeroshot.score(table.kind, table.context_similarity, table.rows)
             result = _result(doc, field, table.proposals, scores, zeroshot.confidences(scores),
                              scores >= scores.max() - LIST_MARGIN)
@@ -107,6 +114,18 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict
                 result.notes.append(SPECIALIST_UNAVAILABLE)
         fields[field.name] = result
     return fields
+
+
+def _rank_or_none(ranker, table):
+    """The ranker's (scores, confidences); None without a ranker or when it fails (an artefact that
+    loaded but does not fit this code): the field then falls back to zero-shot and says so."""
+    if ranker is None:
+        return None
+    try:
+        return ranker.rank(table)
+    except Exception:  # noqa: BLE001 - whatever broke, the document is still extracted
+        logger.exception("a specialist's ranker failed; falling back to zero-shot")
+        return None
 
 
 def _result(doc, field, proposals, scores, confidences, in_list) -> FieldResult:

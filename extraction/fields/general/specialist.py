@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from extraction.fields.general.features import CandidateTable
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rankers compare candidates with their training examples
 MODEL_FILE = "rankers.joblib"
 META_FILE = "meta.json"
 
