@@ -36,6 +36,7 @@ _CURRENCY = re.compile(r"\b(%s)\b|(%s)" % ("|".join(sorted(ISO_CURRENCIES)), "|"
 _PLACE = re.compile(r"\b(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?(%s)\b" % "|".join(
     re.escape(p) for p in sorted(US_STATES + COUNTRIES + OTHER_PLACES, key=len, reverse=True)))
 _IDENTIFIER = re.compile(r"(?<![\w-])(?=[\w/-]*\d)[A-Z0-9][A-Za-z0-9/-]{3,}[A-Za-z0-9](?![\w-])")
+_BRACKETED_TAIL = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
 _LABEL_VALUE = re.compile(r"^[ \t]*([A-Za-z][\w .'/()-]{1,40}?)[ \t]*[:#][ \t]*(\S[^\n]{0,100}?)[ \t]*$", re.M)
 
 
@@ -126,6 +127,11 @@ def _text_candidates(doc: DocText) -> list[Proposal]:
         if len(line.strip()) <= MAX_LINE_CHARS:
             lead = len(line) - len(line.lstrip())
             found.append(Proposal(_squash(line), line.strip(), start + lead, start + len(line.rstrip()), "line"))
+            # A name followed by a bracketed code on its line ("SPEED MART S/B (519537-X)"): the name alone too.
+            head = _BRACKETED_TAIL.search(line)
+            if head and head.start() - lead >= 3:
+                found.append(Proposal(_squash(line[:head.start()]), line[lead:head.start()].strip(), start + lead,
+                                      start + len(line[:head.start()].rstrip()), "line_head"))
     for size in range(2, MAX_BLOCK + 1):
         for i in range(min(BLOCK_LINES, len(lines)) - size + 1):
             block = lines[i:i + size]

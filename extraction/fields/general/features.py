@@ -18,7 +18,7 @@ from extraction.evidence import DocText
 from extraction.fields.general.candidates import Proposal, lines_of
 from extraction.fields.general.kinds import Kind
 
-SOURCES = ("pattern", "line", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
+SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
            "pii:LOCATION", "pii:STREET_ADDRESS")
 
 
@@ -107,6 +107,9 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
         if kind is Kind.AMOUNT:
             number = numbers[index]
             row["largest"] = float(number is not None and number == largest)
+            # How big beside the document's other amounts: totals are big, items and change small.
+            row["magnitude"] = number / largest if number is not None and largest and largest > 0 else 0.0
+            row["size_rank"] = sum(1 for n in numbers if n is not None and number is not None and n > number) / total
         for source in SOURCES:
             row[f"source={source}"] = float(p.source == source)
         seen_values.add(key)
@@ -122,7 +125,7 @@ def similarities(query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 
 # The prior features, in the order a specialist's feature vector holds them.
 PRIOR_NAMES = ("order", "line", "top", "first_of_value", "repeats", "label_before", "chars", "digits", "upper",
-               "lines", "largest") + tuple(f"source={source}" for source in SOURCES)
+               "lines", "largest", "magnitude", "size_rank") + tuple(f"source={source}" for source in SOURCES)
 
 
 @dataclass

@@ -59,3 +59,10 @@ def test_free_text_candidates_are_lines_blocks_labelled_values_and_names():
     assert "12 Quay Street Portsmouth PO1 3AB" in by_source["block2"]  # an address over two lines
     assert "PCN-2024-0042" in by_source["after_label"]
     assert by_source["pii:ORGANIZATION"] == ["Harbour Parking Ltd"]
+
+
+def test_a_name_with_a_bracketed_code_on_its_line_is_also_a_candidate_without_it():
+    doc = DocText(["99 SPEED MART S/B (519537-X)\nLOT 2811, JALAN ANGSA\n"])
+    heads = [p for p in propose(doc, Kind.TEXT) if p.source == "line_head"]
+    assert [p.value for p in heads] == ["99 SPEED MART S/B"]
+    _grounded(doc, heads)
