@@ -15,7 +15,7 @@ from appliance.documents.models import DocumentType, ExampleDocument
 from audit.events import record
 from extraction.evidence import DocText
 from extraction.fields.general import store
-from extraction.fields.general.training import Labelled, TrainingError, evaluate, train
+from extraction.fields.general.training import Labelled, TrainingError, measure, train
 from extraction.pipeline import find_pii
 from extraction.text import ExtractionError, extract_pages, sniff_file
 
@@ -68,21 +68,26 @@ def read_gold(gold_path: Path, docs_dir: Path, doc_type: DocumentType, limit: in
     return rows[:limit] if limit else rows
 
 
-def load_documents(rows: list[dict], docs_dir: Path, progress=None) -> list[Labelled]:
-    """Text and personal data of each labelled file, as the pipeline reads them (unreadable files are skipped)."""
-    documents = []
+def load_documents(rows: list[dict], docs_dir: Path) -> tuple[list[Labelled], list[str]]:
+    """Text and personal data of each labelled file, as the pipeline reads them; and the files that
+    could not be read (each named, so the caller can say so: none is dropped silently)."""
+    documents, unreadable = [], []
     for row in rows:
         path = Path(docs_dir) / row["file"]
         try:
             pages = extract_pages(path, sniff_file(path) or "")
-        except ExtractionError:
+        except ExtractionError as exc:
+            unreadable.append(f"{row['file']} ({exc.code})")
             continue
         doc = DocText([p.text for p in pages], methods=[p.method for p in pages])
         find_pii(doc)
         documents.append(Labelled(row["file"], doc, row["fields"]))
-        if progress:
-            progress(len(documents))
-    return documents
+    return documents, unreadable
+
+
+def unreadable_message(unreadable: list[str]) -> str:
+    return (f"{len(unreadable)} labelled file(s) could not be read and are left out: "
+            + ", ".join(unreadable[:10]) + (" ..." if len(unreadable) > 10 else ""))
 
 
 def train_type(doc_type: DocumentType, documents: list[Labelled], runtime) -> Outcome:
@@ -93,10 +98,10 @@ def train_type(doc_type: DocumentType, documents: list[Labelled], runtime) -> Ou
     training = [d for i, d in enumerate(documents) if i % HOLD_BACK != HOLD_BACK - 1]
     version = store.next_version(spec.name)
     specialist, report = train(spec, training, runtime, version=version)
-    new_score = evaluate(specialist, spec, held_back, runtime)
+    new_score = measure(spec, held_back, runtime, specialist)["accuracy"]
     current = store.load_promoted(spec.name)
     current = current if current is not None and not isinstance(current, Exception) else None
-    old_score = evaluate(current, spec, held_back, runtime) if current is not None else None
+    old_score = measure(spec, held_back, runtime, current)["accuracy"] if current is not None else None
     promoted = old_score is None or new_score >= old_score
     specialist.meta.update({"held_back": len(held_back), "held_back_accuracy": round(new_score, 4),
                             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -122,4 +127,4 @@ def train_type(doc_type: DocumentType, documents: list[Labelled], runtime) -> Ou
                    time.perf_counter() - started)
 
 
-__all__ = ["GoldError", "Outcome", "TrainingError", "load_documents", "read_gold", "train_type"]
+__all__ = ["GoldError", "Outcome", "TrainingError", "load_documents", "read_gold", "train_type", "unreadable_message"]

@@ -178,3 +178,12 @@ def test_a_ranker_that_fails_on_a_document_falls_back_to_zero_shot(tmp_path, bui
     fields = general.extract(doc, notice_type.to_spec(), runtime=runtime, specialist=specialist)
     assert fields["charge"].value == truth["charge"] and SPECIALIST_UNAVAILABLE in fields["charge"].notes
     assert fields["charge"].model is None
+
+
+def test_a_labelled_file_that_cannot_be_read_is_named_not_dropped_silently(tmp_path, built_models, notice_type, capsys):
+    docs, gold = write_labelled(tmp_path / "set", 20)
+    (docs / "notice-1-003.txt").write_bytes(b"")  # an empty file: no text to learn from
+    _train(tmp_path / "set")
+    captured = capsys.readouterr()
+    assert "1 labelled file(s) could not be read and are left out: notice-1-003.txt (unsupported_type)" in captured.err
+    assert "promoted" in captured.out

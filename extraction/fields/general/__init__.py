@@ -61,18 +61,19 @@ class DocumentCandidates:
         self.spec = spec
         self.layout = Layout(doc)
         self.encode = Encoder(runtime)
-        self._proposals: dict[tuple, list[Proposal]] = {}
+        self._proposals: dict[tuple, tuple[list[Proposal], list[dict]]] = {}
 
     def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
         prop = self.spec.schema.get("properties", {}).get(field.name, {})
         kind = kind_of(prop)
         pattern = item_schema(prop).get("pattern") if kind is Kind.IDENTIFIER else None
         if (kind, pattern) not in self._proposals:
-            self._proposals[(kind, pattern)] = propose(self.doc, kind, pattern)
-        proposals = self._proposals[(kind, pattern)]
+            found = propose(self.doc, kind, pattern)
+            # Fields of the same kind share candidates and priors; only the encoder's view differs.
+            self._proposals[(kind, pattern)] = (found, priors(found, kind, self.layout) if found else [])
+        proposals, rows = self._proposals[(kind, pattern)]
         if not proposals:
             return None
-        rows = priors(proposals, kind, self.layout)
         if not self.encode.available:  # no models built: the priors alone
             return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32))
         query = self.encode([field_query(field.name, field.description)])[0]

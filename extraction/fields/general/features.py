@@ -140,13 +140,12 @@ class CandidateTable:
     context_vectors: np.ndarray | None = None
     value_vectors: np.ndarray | None = None  # free text only: the candidate's own (redacted) words
 
-    def matrix(self, embeddings: bool = True) -> np.ndarray:
-        """One row per candidate: similarity, priors, then (``embeddings``) the context's and the value's embedding."""
+    def matrix(self) -> np.ndarray:
+        """One row per candidate: similarity, priors, then the context's and the value's embedding."""
         priors_ = np.array([[row.get(name, 0.0) for name in PRIOR_NAMES] for row in self.rows], dtype=np.float32)
         parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]
-        if embeddings and self.context_vectors is not None:
+        if self.context_vectors is not None:
             parts.append(self.context_vectors)
-        if embeddings and self.value_vectors is not None:
+        if self.value_vectors is not None:
             parts.append(self.value_vectors)
-
         return np.hstack(parts)

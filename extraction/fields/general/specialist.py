@@ -1,7 +1,7 @@
 """A type's specialist: one learned candidate ranker per field, trained on the type's labelled documents.
 
-Like paperless-ngx's classifier, one class owns its artefact: ``FORMAT_VERSION``, ``train``,
-``save``, ``load``. Each field's ranker is a logistic regression over the candidate table
+Like paperless-ngx's classifier, one class owns its artefact: ``FORMAT_VERSION``, ``save``,
+``load`` (training.py trains it). Each field's ranker is a logistic regression over the candidate table
 (features.py): the encoder's similarity to the field's description, the generic priors and the
 embeddings of each candidate's context (and, for free text, of its own redacted words). It learns
 which of those matter for this field from the labels, so one design serves every type.
@@ -63,7 +63,7 @@ class FieldRanker:
 
     def _features(self, table: CandidateTable, document: int | None = None) -> np.ndarray:
         """The generic features plus the comparisons with the examples (leaving out ``document``'s own)."""
-        rows = [table.matrix(embeddings=True)]
+        rows = [table.matrix()]
         for name in ("context", "value"):
             if name not in self.examples:
                 continue

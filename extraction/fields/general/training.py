@@ -166,20 +166,6 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
     return Specialist(spec.name, version, rankers, meta), report
 
 
-def evaluate(specialist: Specialist | None, spec: TypeSpec, documents: list[Labelled], runtime) -> float:
-    """Field accuracy of ``specialist`` on labelled documents it did not learn from (0 when there is none)."""
-    if specialist is None:
-        return 0.0
-    correct = total = 0
-    for spec_field, entries in _tables(spec, documents, runtime).items():
-        is_list = spec.field(spec_field).is_list
-        for _, table, _, label in entries:
-            value, _ = _predict(specialist.ranker(spec_field), table, is_list)
-            correct += value is not None and _correct(table.kind, label, value, is_list)
-            total += 1
-    return correct / total if total else 0.0
-
-
 def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Specialist | None = None) -> dict:
     """What the pipeline would do with ``documents``: extraction, then the validation stage's decision
     (``spec``'s thresholds), compared with the labels as the evaluation set's scorer compares them

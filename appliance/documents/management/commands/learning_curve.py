@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from appliance.documents.models import DocumentType
-from appliance.documents.specialists import GoldError, load_documents, read_gold
+from appliance.documents.specialists import GoldError, load_documents, read_gold, unreadable_message
 from extraction.batch import runtime_or_none
 from extraction.fields.general.training import MIN_DOCUMENTS, TrainingError, measure, train
 
@@ -45,7 +45,9 @@ class Command(BaseCommand):
         if len(rows) <= sizes[-1]:
             raise CommandError(f"{len(rows)} labelled documents: the largest size ({sizes[-1]}) leaves none to measure on.")
         rows = rows[:sizes[-1] + test]
-        documents = load_documents(rows, docs)
+        documents, unreadable = load_documents(rows, docs)
+        if unreadable:
+            self.stderr.write(unreadable_message(unreadable))
         pool, held_out = documents[:sizes[-1]], documents[sizes[-1]:]
         spec = doc_type.to_spec()
         self.stdout.write(f"{name}: measured on {len(held_out)} documents not used in training")

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from appliance.documents.models import DocumentType
-from appliance.documents.specialists import GoldError, TrainingError, load_documents, read_gold, train_type
+from appliance.documents.specialists import GoldError, TrainingError, load_documents, read_gold, unreadable_message, train_type
 from extraction.batch import runtime_or_none
 
 
@@ -35,7 +35,9 @@ class Command(BaseCommand):
         try:
             rows = read_gold(gold, docs, doc_type, limit)
             self.stdout.write(f"reading {len(rows)} labelled documents ...")
-            documents = load_documents(rows, docs)
+            documents, unreadable = load_documents(rows, docs)
+            if unreadable:
+                self.stderr.write(unreadable_message(unreadable))
             outcome = train_type(doc_type, documents, runtime)
         except (GoldError, TrainingError) as exc:
             raise CommandError(str(exc)) from None
