@@ -77,13 +77,13 @@ class DocumentCandidates:
         if not self.encode.available:  # no models built: the priors alone
             return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32))
         query = self.encode([field_query(field.name, field.description)])[0]
-        contexts = self.encode([self.layout.context(p) for p in proposals])
-        similarity, values = similarities(query, contexts), None
-        if with_values:  # what a specialist reads: the context up to the line after, and a free text's own words
-            contexts = self.encode([self.layout.context(p, after=True) for p in proposals])
-            if kind is Kind.TEXT:
-                values = self.encode([self.doc.safe_window(p.start, p.end)[:200] for p in proposals])
-        return CandidateTable(kind, proposals, rows, similarity, contexts, values)
+        # A specialist reads the context up to the line after (block boundaries) and a free text's own
+        # words; zero-shot the context before and around the candidate only (the line after misled it).
+        contexts = self.encode([self.layout.context(p, after=with_values) for p in proposals])
+        values = None
+        if with_values and kind is Kind.TEXT:
+            values = self.encode([self.doc.safe_window(p.start, p.end)[:200] for p in proposals])
+        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values)
 
 
 def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict[str, FieldResult]:
