@@ -129,6 +129,11 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # --- Routing: share of otherwise settled documents sent to a person as a quality-control sample.
 COLONY_QC_SAMPLE_RATE = env.float("COLONY_QC_SAMPLE_RATE", default=0.02)
 
+# --- The colony learns: a type's specialist is retrained after this many new reviewer corrections
+# of the type (0: never automatically), from at most the latest COLONY_RETRAIN_MAX_DOCUMENTS reviewed ones.
+COLONY_RETRAIN_AFTER = env.int("COLONY_RETRAIN_AFTER", default=20)
+COLONY_RETRAIN_MAX_DOCUMENTS = env.int("COLONY_RETRAIN_MAX_DOCUMENTS", default=300)
+
 # --- PII vault: the key lives outside the database (env COLONY_PII_KEY, else this file, created 0600).
 COLONY_PII_KEY_FILE = Path(env.str("COLONY_PII_KEY_FILE", default=str(VAR_DIR / "pii.key")))
 
@@ -203,6 +208,7 @@ CELERY_TASK_ROUTES = {
     "documents.classify": {"queue": "inference"},
     "documents.extract_fields": {"queue": "inference"},
     "models.self_test": {"queue": "inference"},
+    "documents.retrain_type": {"queue": "inference"},
     "documents.sweep_stuck": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.result import ACCEPTED, Candidate, FieldResult
+from extraction.fields.result import ACCEPTED, Candidate, FieldResult, decide
+from extraction.validation.decision import LOW_CONFIDENCE
 
 # Reasons a field reaches a person (recorded with every decision).
-LOW_CONFIDENCE = "low_confidence"
 METHODS_DISAGREE = "methods_disagree"
 LLM_UNAVAILABLE = "llm_unavailable"
 LLM_FOUND_NONE = "llm_found_none"
@@ -73,7 +73,7 @@ def escalate(doc: DocText, spec: TypeSpec, fields: dict[str, FieldResult], tier)
         elif confidence >= thresholds.get(name, 1.0):
             # Two independent methods agree and the larger one is sure: settled without a person.
             result.method, result.confidence = "llm", confidence
-            result.status, result.reasons = ACCEPTED, []
+            decide(result, thresholds.get(name, 1.0))
             outcomes.append(Escalation(name, "accepted", confidence, usage))
         else:
             outcomes.append(Escalation(name, "agreed_unsure", confidence, usage))

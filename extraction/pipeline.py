@@ -12,6 +12,7 @@ from extraction.evidence import DocText
 from extraction.fields.registry import extract_fields
 from extraction.fields.result import FieldResult
 from extraction.slm.metered import MeteredRuntime
+from extraction.validation.decision import DocumentStatus, document_status
 from extraction.validation.validate import DocumentValidation, validate_document
 
 
@@ -69,7 +70,7 @@ def extract_and_validate(doc: DocText, doc_type: str, registry: TypeRegistry, *,
     if usage is not None and metered is not None:
         usage.extend(metered.usage)
     validation = validate_document(spec, fields)
-    if tier is not None and validation.status != "done":
+    if tier is not None and validation.status != DocumentStatus.DONE:
         from extraction.cascade import escalate
 
         outcomes = escalate(doc, spec, fields, tier)
@@ -81,10 +82,8 @@ def extract_and_validate(doc: DocText, doc_type: str, registry: TypeRegistry, *,
 
 
 def revalidate_status(spec, fields, validation: DocumentValidation) -> DocumentValidation:
-    from extraction.fields.result import ACCEPTED
-
-    done = not validation.issues and all(field.status == ACCEPTED for field in fields.values())
-    return DocumentValidation("done" if done else "needs_review", validation.issues)
+    """The document's status again after the cascade decided some fields anew."""
+    return DocumentValidation(document_status((f.status for f in fields.values()), validation.issues), validation.issues)
 
 
 def run(pages: list[str], *, registry: TypeRegistry | None = None, runtime=None, extra_examples=(),

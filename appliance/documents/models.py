@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appliance.documents.at_rest import EncryptedJSONField, EncryptedTextField
+from extraction.validation.decision import FieldStatus
 
 
 class Team(models.Model):
@@ -161,6 +162,9 @@ class DocumentType(models.Model):
     always_review = models.BooleanField(default=False, help_text="Every document of this type goes to a person.")
     thresholds = models.JSONField(default=dict, blank=True, help_text="Calibrated confidence thresholds per field.")
     active = models.BooleanField(default=True)
+    # How many reviewer corrections of the type there were when its retraining was last scheduled:
+    # automatic retraining starts again COLONY_RETRAIN_AFTER corrections later (retraining.py).
+    corrections_at_retraining = models.PositiveIntegerField(default=0, editable=False)
     # The definition as it was last shipped (label, description, schema, rules): an upgrade brings a
     # shipped type up to date only while it still equals this, i.e. no admin has edited it.
     shipped = models.JSONField(null=True, blank=True, editable=False)
@@ -197,9 +201,10 @@ class ExtractedField(models.Model):
     """One field's decision: value, evidence, how it was decided and whether a person must look."""
 
     class Status(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        NEEDS_REVIEW = "needs_review", "Needs review"
-        REJECTED = "rejected", "Rejected"
+        # The words are the decision's own (extraction.validation.decision decides them).
+        ACCEPTED = FieldStatus.ACCEPTED.value, "Accepted"
+        NEEDS_REVIEW = FieldStatus.NEEDS_REVIEW.value, "Needs review"
+        REJECTED = FieldStatus.REJECTED.value, "Rejected"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fields")
     name = models.CharField(max_length=100)

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from appliance.documents import pipeline, processing
-from appliance.documents.models import Document, Page
+from appliance.documents import pipeline, processing, retraining, specialists
+from appliance.documents.models import Document, DocumentType, Page
 from audit.events import record, sha256_pages
 from extraction.slm.errors import ModelUnavailableError
 from extraction.text import extract_pages
@@ -112,6 +112,31 @@ def classify(document_id):
 @shared_task(base=StageTask, name="documents.extract_fields", stage_label="field extraction")
 def extract_fields(document_id):
     _run_stage(document_id, Document.Status.CLASSIFIED, processing.extract_and_validate)
+
+
+# Retraining reads and ranks every reviewed document of a type: longer than a stage may take.
+RETRAIN_SOFT_TIME_LIMIT = 1800
+
+
+@shared_task(name="documents.retrain_type", acks_late=True, soft_time_limit=RETRAIN_SOFT_TIME_LIMIT,
+             time_limit=RETRAIN_SOFT_TIME_LIMIT + 60)
+def retrain_type(type_name):
+    """Train the type's specialist again from the documents reviewers settled; promoted only if not worse.
+    Returns the new version's name when promoted, else None."""
+    doc_type = DocumentType.objects.filter(name=type_name).first()
+    if doc_type is None:
+        return None
+    documents = retraining.reviewed_documents(doc_type)
+    try:
+        outcome = specialists.train_type(doc_type, documents, processing.runtime())
+    except specialists.TrainingError as exc:
+        logger.info("type %s: retraining skipped (%s)", type_name, exc)
+        record("specialist_training_skipped", reason="too_few_documents", outcome="skipped",
+               details={"doc_type": type_name, "documents": len(documents)})
+        return None
+    logger.info("type %s: retrained %s on %d documents (%s)", type_name, outcome.version, len(documents),
+                "promoted" if outcome.promoted else "rejected")
+    return outcome.version if outcome.promoted else None
 
 
 @shared_task(name="documents.sweep_stuck")

@@ -10,6 +10,7 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
+from appliance.documents import retraining
 from appliance.documents.access import visible_documents
 from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField
 from appliance.review.models import FieldCorrection, ReviewLock
@@ -292,6 +293,8 @@ def finish(document, user):
     if document.status != Document.Status.DONE:
         document.move_to(Document.Status.DONE, reason="reviewed")
     ReviewLock.release(document, user)
+    # The settled document is a labelled example now: enough new corrections retrain the type.
+    retraining.schedule_if_due(document.doc_type)
 
 
 def active_doc_types():

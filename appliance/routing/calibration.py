@@ -22,6 +22,16 @@ from pathlib import Path
 from typing import Iterable
 
 from appliance.routing.compare import empty, match_list, same
+from extraction.validation.decision import (
+    CHECKS,
+    LOW_CONFIDENCE,
+    NO_EVIDENCE,
+    POLICY_ALWAYS_REVIEW,
+    VALIDATOR_FAILED,
+    document_status,
+    field_reasons,
+    field_status,
+)
 
 DEFAULT_TARGET = 0.99
 DEFAULT_MIN_SAMPLES = 20
@@ -29,7 +39,7 @@ DEFAULT_Z = 0.0
 # A threshold no confidence reaches: every value of the field goes to a person.
 NEVER = 1.01
 # Reasons decide() gives that a threshold changes; every other reason blocks acceptance.
-THRESHOLD_REASON = "low_confidence"
+THRESHOLD_REASON = LOW_CONFIDENCE
 # Targets swept for the overall curve (what per-field calibration at each target would give).
 OVERALL_TARGETS = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 1.0)
 MAX_CURVE_POINTS = 120
@@ -108,12 +118,7 @@ def read_jsonl(path: str | Path, key: str = "file") -> dict[str, dict]:
 
 def blocking_reasons(prediction: dict) -> list[str]:
     """Why a predicted field can never be auto-accepted, whatever its threshold."""
-    reasons = [r for r in prediction.get("reasons") or [] if r != THRESHOLD_REASON]
-    if not prediction.get("evidence") and "no_evidence" not in reasons:
-        reasons.append("no_evidence")
-    if any(not v.get("passed", True) for v in prediction.get("validators") or []) and "validator_failed" not in reasons:
-        reasons.append("validator_failed")
-    return reasons
+    return redecide(prediction, 0.0)["reasons"]
 
 
 def _unpack(prediction):
@@ -399,13 +404,15 @@ def overall_curve(groups, *, min_samples: int, current, objective: str = "field"
 # --- applying thresholds to a prediction file -----------------------------------------------
 
 def redecide(prediction: dict, threshold: float) -> dict:
-    """A predicted field decided again with ``threshold``, as decide() would (other reasons kept)."""
-    reasons = blocking_reasons(prediction)
-    if float(prediction.get("confidence") or 0.0) < threshold:
-        reasons.append(THRESHOLD_REASON)
-    order = ["no_evidence", "validator_failed", THRESHOLD_REASON]
-    reasons.sort(key=lambda r: order.index(r) if r in order else len(order))
-    return {**prediction, "reasons": reasons, "status": "accepted" if not reasons else "needs_review"}
+    """A predicted field decided again with ``threshold`` by the validation stage's own rule (other reasons kept)."""
+    stored = list(prediction.get("reasons") or [])
+    reasons = field_reasons(
+        grounded=bool(prediction.get("evidence")) and NO_EVIDENCE not in stored,
+        validators_passed=all(v.get("passed", True) for v in prediction.get("validators") or [])
+        and VALIDATOR_FAILED not in stored,
+        confidence=float(prediction.get("confidence") or 0.0), threshold=threshold,
+        notes=[r for r in stored if r not in CHECKS], always_review=POLICY_ALWAYS_REVIEW in stored)
+    return {**prediction, "reasons": reasons, "status": str(field_status(reasons))}
 
 
 def apply_thresholds(record: dict, thresholds: dict[str, dict[str, float]]) -> dict:
@@ -421,8 +428,8 @@ def apply_thresholds(record: dict, thresholds: dict[str, dict[str, float]]) -> d
         return record
     out = {**record, "fields": fields}
     if "status" in record:
-        all_accepted = all(f.get("status") == "accepted" for f in fields.values() if isinstance(f, dict))
-        out["status"] = "done" if all_accepted and not _document_issues(record) else "needs_review"
+        statuses = [f.get("status") for f in fields.values() if isinstance(f, dict)]
+        out["status"] = str(document_status(statuses, _document_issues(record)))
     return out
 
 

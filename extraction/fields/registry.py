@@ -27,6 +27,11 @@ def _dedicated():
     return {"invoice": invoice.extract, "receipt": receipt.extract, "nda": nda.extract}
 
 
+def uses_specialists(type_name: str) -> bool:
+    """Whether the type is extracted by the general extractor, whose ranking a trained specialist takes over."""
+    return type_name not in _dedicated()
+
+
 def extract_fields(doc: DocText, spec: TypeSpec, runtime=None) -> dict[str, FieldResult]:
     extractor = _dedicated().get(spec.name)
     if extractor is not None:

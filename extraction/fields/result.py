@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extraction.evidence import Span
+from extraction.validation.decision import FieldStatus, field_reasons, field_status
 
-ACCEPTED = "accepted"
-NEEDS_REVIEW = "needs_review"
+ACCEPTED = FieldStatus.ACCEPTED
+NEEDS_REVIEW = FieldStatus.NEEDS_REVIEW
 
 # How a value was decided; routing adds "llm" and reviewers "human".
 METHODS = ("rule", "slm", "llm", "human")
@@ -69,17 +70,10 @@ class FieldResult:
         }
 
 
-def decide(result: FieldResult, threshold: float) -> FieldResult:
-    """Set ``status``: accepted only when grounded, every validator passes, confidence clears ``threshold``
-    and the extractor left no note for a person."""
-    reasons = []
-    if not result.grounded:
-        reasons.append("no_evidence")
-    if any(not v.passed for v in result.validators):
-        reasons.append("validator_failed")
-    if result.confidence < threshold:
-        reasons.append("low_confidence")
-    reasons += [note for note in result.notes if note not in reasons]
-    result.reasons = reasons
-    result.status = ACCEPTED if not reasons else NEEDS_REVIEW
+def decide(result: FieldResult, threshold: float, *, always_review: bool = False) -> FieldResult:
+    """Set ``status`` and ``reasons`` by the one decision rule (extraction.validation.decision)."""
+    result.reasons = field_reasons(grounded=result.grounded, validators_passed=all(v.passed for v in result.validators),
+                                   confidence=result.confidence, threshold=threshold, notes=result.notes,
+                                   always_review=always_review)
+    result.status = field_status(result.reasons)
     return result

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from jsonschema import Draft202012Validator, FormatChecker
 
 from extraction.doctypes.registry import TypeSpec
-from extraction.fields.result import ACCEPTED, FieldResult, ValidatorResult, decide
+from extraction.fields.result import FieldResult, ValidatorResult, decide
+from extraction.validation.decision import POLICY_ALWAYS_REVIEW, DocumentStatus, document_status
 from extraction.validation.rules import RULES
 from extraction.validation.validators import VALIDATORS
 
-DONE = "done"
-NEEDS_REVIEW = "needs_review"
+DONE = DocumentStatus.DONE
+NEEDS_REVIEW = DocumentStatus.NEEDS_REVIEW
 
 
 @dataclass
@@ -59,13 +60,9 @@ def validate_document(spec: TypeSpec, fields: dict[str, FieldResult], context: d
                     _add(fields[name], check)
 
     for name, result in fields.items():
-        decide(result, specs[name].threshold)
-        if spec.always_review and result.status == ACCEPTED:
-            result.status = NEEDS_REVIEW
-            result.reasons.append("policy_always_review")
+        decide(result, specs[name].threshold, always_review=spec.always_review)
 
     issues = [f"missing_required:{f.name}" for f in spec.fields if f.required and f.name not in fields]
     if spec.always_review:
-        issues.append("policy_always_review")
-    all_accepted = all(result.status == ACCEPTED for result in fields.values())
-    return DocumentValidation(DONE if all_accepted and not issues else NEEDS_REVIEW, issues)
+        issues.append(POLICY_ALWAYS_REVIEW)
+    return DocumentValidation(document_status((r.status for r in fields.values()), issues), issues)

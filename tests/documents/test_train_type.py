@@ -13,17 +13,11 @@ from extraction.evidence import DocText
 from extraction.fields.general import SPECIALIST_UNAVAILABLE, store
 from extraction.fields.registry import extract_fields
 from extraction.pipeline import extract_and_validate
-from tests.fields.general.notices import notice, write_labelled, write_type_file
+from tests.fields.general.notices import notice, write_labelled
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 NAME = "parking_notice_t"
-
-
-@pytest.fixture
-def notice_type(tmp_path, doc_types):
-    call_command("import_type", str(write_type_file(tmp_path / "types.json")))
-    return DocumentType.objects.get(name=NAME)
 
 
 def _train(folder, *args):
