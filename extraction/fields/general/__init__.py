@@ -14,7 +14,7 @@ import numpy as np
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.general import zeroshot
-from extraction.fields.general.candidates import Proposal, propose
+from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, propose
 from extraction.fields.general.features import CandidateTable, Layout, priors, similarities
 from extraction.fields.general.kinds import Kind, item_schema, kind_of
 from extraction.fields.general.specialist import SpecialistError
@@ -77,13 +77,45 @@ class DocumentCandidates:
         if not self.encode.available:  # no models built: the priors alone
             return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32))
         query = self.encode([field_query(field.name, field.description)])[0]
-        # A specialist reads the context up to the line after (block boundaries) and a free text's own
-        # words; zero-shot the context before and around the candidate only (the line after misled it).
-        contexts = self.encode([self.layout.context(p, after=with_values) for p in proposals])
-        values = None
-        if with_values and kind is Kind.TEXT:
-            values = self.encode([self.doc.safe_window(p.start, p.end)[:200] for p in proposals])
+        if with_values:
+            contexts, values = self._specialist_view(kind, proposals, dim=len(query))
+        else:
+            # Zero-shot reads the context before and around the candidate only (the line after misled it).
+            contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
         return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values)
+
+    def _specialist_view(self, kind: Kind, proposals: list[Proposal], dim: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """What a specialist reads of each candidate: its surroundings up to the line after (where a block
+        ends matters as much as where it starts) and, for free text, its own words.
+
+        Free text is read through the embeddings of whole lines, each embedded once per document (most
+        free-text candidates are lines and blocks of lines, and embedding each of them and its context
+        cost 0.6 s a receipt): a line's or block's surroundings are the lines before and after it, its
+        words the lines it covers; a name or phrase within a line reads its own line with those around
+        and has its words embedded. Other kinds have few candidates, and the words right next to each
+        (its label) matter most: their surroundings are embedded as written."""
+        layout = self.layout
+        if kind is not Kind.TEXT:
+            return self.encode([layout.near(p) for p in proposals]), None
+        own = [layout.span_lines(p) for p in proposals]
+        whole = [p.source in WHOLE_LINE_SOURCES and bool(lines) for p, lines in zip(proposals, own)]
+        # A whole line's context is the lines around it; a candidate within a line reads its own line(s) too.
+        around = [[i for i in (layout.neighbour_index(lines[0], -1) if lines else None,
+                               layout.neighbour_index(lines[-1], +1) if lines else None) if i is not None]
+                  + ([] if w else lines) for lines, w in zip(own, whole)]
+        needed = sorted({i for group in own + around for i in group})
+        line_vectors = dict(zip(needed, self.encode([layout.line_text(i) for i in needed])))
+        within = iter(self.encode([self.doc.safe_window(p.start, p.end)[:200] for p, w in zip(proposals, whole) if not w]))
+        contexts = [_mean(line_vectors, near, dim) for near in around]
+        values = [_mean(line_vectors, lines, dim) if w else next(within) for lines, w in zip(own, whole)]
+        return np.stack(contexts), np.stack(values)
+
+
+def _mean(vectors: dict[int, np.ndarray], indices: list[int], dim: int) -> np.ndarray:
+    """The unit-length mean of some lines' embeddings (zeros for none)."""
+    total = np.sum([vectors[i] for i in indices], axis=0) if indices else np.zeros(dim, dtype=np.float32)
+    norm = float(np.linalg.norm(total))
+    return (total / norm if norm > 0 else total).astype(np.float32)
 
 
 def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict[str, FieldResult]:

@@ -22,6 +22,10 @@ SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5
            "pii:LOCATION", "pii:STREET_ADDRESS")
 
 
+LINE_TEXT_CHARS = 100
+NEAR_BEFORE, NEAR_AFTER, NEAR_LINE = 80, 50, 40  # characters of each part of Layout.near
+
+
 class Layout:
     """The document's lines, to place candidates: which line, the line before, the label before."""
 
@@ -38,24 +42,47 @@ class Layout:
         """How many non-empty lines come before the candidate's line."""
         return bisect_right(self.first_content, self.line_index(offset) - 1)
 
-    def context(self, proposal: Proposal, *, after: bool = False) -> str:
-        """The words around a candidate, without the candidate: the line before, the rest of its line(s)
-        and (``after``) the line after — where a block of lines ends matters as much as where it starts."""
+    def context(self, proposal: Proposal) -> str:
+        """The words before and around a candidate, without the candidate: the line before and the rest
+        of its line(s). What zero-shot compares with the field's description."""
         first, last = self.line_index(proposal.start), self.line_index(max(proposal.start, proposal.end - 1))
         line_start, line_end = self.lines[first][0], self.lines[last][1]
         here = self.doc.safe_window(line_start, proposal.start) + " … " + self.doc.safe_window(proposal.end, line_end)
-        following = f" | {self._neighbour(last, +1)}" if after else ""
-        return " ".join(f"{self._neighbour(first, -1)} | {here}{following}".split())[:300]
+        return " ".join(f"{self._neighbour(first, -1)} | {here}".split())[:300]
+
+    def near(self, proposal: Proposal) -> str:
+        """A specialist's short view of a candidate's surroundings, each part cut to a budget so that a long
+        paragraph before does not crowd out the words next to the candidate: the end of the line before,
+        the words before it on its line, the words after it, the start of the line after."""
+        first, last = self.line_index(proposal.start), self.line_index(max(proposal.start, proposal.end - 1))
+        before = self.doc.safe_window(self.lines[first][0], proposal.start)[-NEAR_BEFORE:]
+        after = self.doc.safe_window(proposal.end, self.lines[last][1])[:NEAR_AFTER]
+        above, below = self._neighbour(first, -1)[-NEAR_LINE:], self._neighbour(last, +1)[:NEAR_LINE]
+        return " ".join(f"{above} | {before} … {after} | {below}".split())
 
     def _neighbour(self, index: int, step: int) -> str:
         """The nearest non-empty line before (step -1) or after (+1) line ``index``, redacted."""
+        found = self.neighbour_index(index, step)
+        return "" if found is None else self.line_text(found)
+
+    def neighbour_index(self, index: int, step: int) -> int | None:
+        """The index of the nearest non-empty line before (step -1) or after (+1) line ``index``."""
         text = self.doc.text
         index += step
         while 0 <= index < len(self.lines) and not text[self.lines[index][0]:self.lines[index][1]].strip():
             index += step
-        if not 0 <= index < len(self.lines):
-            return ""
-        return self.doc.safe_window(*self.lines[index])
+        return index if 0 <= index < len(self.lines) else None
+
+    def line_text(self, index: int) -> str:
+        """Line ``index``, redacted, without surrounding blanks, at most LINE_TEXT_CHARS long (a paragraph's
+        first words say what it is; embedding all of it costs time)."""
+        return self.doc.safe_window(*self.lines[index]).strip()[:LINE_TEXT_CHARS]
+
+    def span_lines(self, proposal: Proposal) -> list[int]:
+        """The non-empty lines a candidate covers."""
+        first, last = self.line_index(proposal.start), self.line_index(max(proposal.start, proposal.end - 1))
+        text = self.doc.text
+        return [i for i in range(first, last + 1) if text[self.lines[i][0]:self.lines[i][1]].strip()]
 
     def label_before(self, proposal: Proposal) -> bool:
         """A label ends right before the candidate, on its line or as the whole line before."""

@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from extraction.fields.general.features import CandidateTable
 
-FORMAT_VERSION = 2  # 2: rankers compare candidates with their training examples
+FORMAT_VERSION = 3  # 2: rankers compare candidates with their training examples; 3: lines read through line embeddings
 MODEL_FILE = "rankers.joblib"
 META_FILE = "meta.json"
 

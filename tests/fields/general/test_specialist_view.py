@@ -1,0 +1,42 @@
+"""What a specialist reads of free-text candidates: whole lines and blocks through their lines'
+embeddings (each line embedded once per document), names within a line through their own words."""
+import numpy as np
+import pytest
+
+from extraction.evidence import DocText
+from extraction.fields.general import DocumentCandidates
+from extraction.fields.general.candidates import WHOLE_LINE_SOURCES
+from tests.fields.general.test_zeroshot import NOTICE, SPEC
+from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def candidates(built_models):
+    from extraction.slm import runtime
+
+    return DocumentCandidates(DocText([NOTICE]), SPEC, runtime)
+
+
+def _unit(vector):
+    return vector / np.linalg.norm(vector)
+
+
+def test_a_block_reads_as_the_mean_of_its_lines_and_its_surroundings_as_the_lines_around(candidates):
+    issuer = next(f for f in SPEC.fields if f.name == "issuer")
+    table = candidates.table(issuer, with_values=True)
+    index = next(i for i, p in enumerate(table.proposals) if p.source == "block2" and p.text.startswith("12 Quay"))
+    lines = candidates.encode(["12 Quay Street", "Portsmouth PO1 3AB"])
+    np.testing.assert_allclose(table.value_vectors[index], _unit(lines.sum(axis=0)), atol=1e-5)
+    around = candidates.encode(["Harbour Parking Ltd", "PENALTY CHARGE NOTICE"])
+    np.testing.assert_allclose(table.context_vectors[index], _unit(around.sum(axis=0)), atol=1e-5)
+
+
+def test_each_line_is_embedded_once_whatever_the_number_of_blocks(candidates):
+    issuer = next(f for f in SPEC.fields if f.name == "issuer")
+    table = candidates.table(issuer, with_values=True)
+    lines = [line.strip() for line in NOTICE.splitlines() if line.strip()]
+    within = [p for p in table.proposals if p.source not in WHOLE_LINE_SOURCES]
+    assert sum(p.source.startswith("block") for p in table.proposals) > len(lines)  # more blocks than lines
+    # The field's query, every line (as a line or a neighbour) and the words of candidates within lines.
+    assert len(candidates.encode.cache) <= 1 + len(lines) + len(within)
+    assert table.context_vectors.shape == table.value_vectors.shape == (len(table.proposals), 384)  # MiniLM-L6
