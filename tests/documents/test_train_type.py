@@ -146,10 +146,11 @@ def test_the_learning_curve_measures_each_size_on_documents_it_never_trained_on(
     assert "measured on 10 documents not used in training" in lines[0]
     rows = {int(line.split()[0]): [float(x) if x != "-" else None for x in line.split()[1:]] for line in lines[2:]}
     assert set(rows) == {0, 8, 20}
-    for accuracy, automation, precision in rows.values():
+    for accuracy, automation, precision, training_seconds, seconds_per_document in rows.values():
         assert 0 <= automation <= accuracy <= 1 or precision is not None and precision < 1
+        assert training_seconds >= 0 and seconds_per_document > 0
     assert rows[20][0] >= rows[0][0]  # examples help
-    assert rows[0][1] == 0.0  # zero-shot values all go to a person
+    assert rows[0][1] == 0.0 and rows[0][3] < 1  # zero-shot values all go to a person; nothing to train
     assert store.versions(NAME) == []  # nothing is stored
 
 

@@ -5,6 +5,7 @@ K documents (0: zero-shot, from the schema alone) is measured on documents it ne
 ones after the largest size — through the validation stage's own decision. Nothing is stored.
 """
 import dataclasses
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,17 +52,22 @@ class Command(BaseCommand):
         pool, held_out = documents[:sizes[-1]], documents[sizes[-1]:]
         spec = doc_type.to_spec()
         self.stdout.write(f"{name}: measured on {len(held_out)} documents not used in training")
-        self.stdout.write(f"{'examples':>8}  {'accuracy':>8}  {'automation':>10}  {'auto-precision':>14}")
+        self.stdout.write(f"{'examples':>8}  {'accuracy':>8}  {'automation':>10}  {'auto-precision':>14}  "
+                          f"{'training s':>10}  {'s/document':>10}")
         for size in sizes:
+            started = time.perf_counter()
             if size == 0:
-                figures = measure(spec, held_out, runtime)
+                trained, specialist = spec, None
             else:
                 try:
                     specialist, report = train(spec, pool[:size], runtime, version=f"curve-{size}")
                 except TrainingError as exc:
                     raise CommandError(str(exc)) from None
                 trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
-                figures = measure(trained, held_out, runtime, specialist)
+            training = time.perf_counter() - started
+            started = time.perf_counter()
+            figures = measure(trained, held_out, runtime, specialist)
+            per_document = (time.perf_counter() - started) / max(len(held_out), 1)
             precision = figures["auto_precision"]
             self.stdout.write(f"{size:>8}  {figures['accuracy']:>8.3f}  {figures['automation']:>10.3f}  "
-                              f"{'-' if precision is None else f'{precision:.3f}':>14}")
+                              f"{'-' if precision is None else f'{precision:.3f}':>14}  {training:>10.1f}  {per_document:>10.3f}")
