@@ -6,13 +6,16 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.test import Client
 
 from appliance.documents.accounts import create_user
 from appliance.documents.doctypes import sync_default_types
+from appliance.documents.models import DocumentType
 from appliance.documents.roles import sync_role_groups
 from audit.testing import audit_tables_flushable  # noqa: F401  (transactional tests may flush the audit log)
 from extraction.pii.vault import ENV_KEY, generate_key
+from tests.fields.general.notices import TYPE, write_type_file
 
 # The suite's own PII key, never a running appliance's var/pii.key; the workers it starts inherit it.
 os.environ[ENV_KEY] = generate_key()
@@ -86,3 +89,10 @@ def api_client():
         return client
 
     return client_for
+
+
+@pytest.fixture
+def notice_type(tmp_path, doc_types):
+    """The parking-notice type (tests/fields/general/notices.py), imported as an admin would."""
+    call_command("import_type", str(write_type_file(tmp_path / "types.json")))
+    return DocumentType.objects.get(name=next(iter(TYPE)))

@@ -203,3 +203,36 @@ def cost_plot(cost: dict, width: int = 760, height: int = 140) -> str:
         parts.append(f'<text x="{_f(frame.left + w + 6)}" y="{_f(y + 20)}" font-size="12">{value:.2f}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def learning_plot(curves: dict[str, list[dict]], width: int = 760, height: int = 320) -> str:
+    """Cross-validated accuracy (solid) and automation (dashed) against the number of labelled
+    documents each specialist version was trained on, one colour per type."""
+    points = [p for versions in curves.values() for p in versions]
+    x1 = max([10] + [p["documents"] for p in points])
+    frame = _Frame(width, height, (0, x1), (0.0, 1.0))
+    parts = _open(width, height, "Learning curve: accuracy and automation against labelled documents",
+                  "One colour per document type; each point is a trained specialist version. Solid: cross-validated "
+                  "field accuracy; dashed: share of values accepted without a person.", "learning-plot")
+    step = max(1, round(x1 / 5))
+    parts += _axes(frame, list(range(0, x1 + 1, step)), [0, 0.25, 0.5, 0.75, 1.0], "Labelled documents trained on",
+                   "Share of field values", x_fmt="{:d}")
+    legend = []
+    for index, (name, versions) in enumerate(sorted(curves.items())):
+        colour = PALETTE[index % len(PALETTE)]
+        ordered = sorted(versions, key=lambda p: p["documents"])
+        for key, dash in (("accuracy", ""), ("automation", ' stroke-dasharray="5 4"')):
+            marks = [p for p in ordered if p.get(key) is not None]
+            if not marks:
+                continue
+            coords = " ".join(f"{_f(frame.x(p['documents']))},{_f(frame.y(p[key]))}" for p in marks)
+            parts.append(f'<polyline class="learning-{key}" points="{coords}" fill="none" stroke="{colour}" '
+                         f'stroke-width="2"{dash}><title>{escape(name)} {key}</title></polyline>')
+            for p in marks:
+                parts.append(f'<circle cx="{_f(frame.x(p["documents"]))}" cy="{_f(frame.y(p[key]))}" r="3" '
+                             f'fill="{colour}"><title>{escape(name)} {escape(p["version"] or "")}: {key} '
+                             f'{p[key]:.1%} on {p["documents"]} documents</title></circle>')
+        legend.append((name, colour, 2))
+    parts += _legend(frame, legend)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

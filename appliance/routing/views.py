@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from appliance.routing import report, svg
+from appliance.routing.learning import learning_curves
 from appliance.routing.access import may_view
 from appliance.routing.models import CalibrationRun
 
@@ -33,6 +34,7 @@ def dashboard(request):
     if run:
         chosen = {f"{t}.{f}": v for t, fields in (run.thresholds or {}).items() for f, v in fields.items()}
         calibration_svg = svg.calibration_plot(run.curves or {}, run.target, chosen)
+    curves = learning_curves()
     context = {
         "report": data,
         "days": days,
@@ -43,5 +45,7 @@ def dashboard(request):
         "run": run,
         "calibration_svg": calibration_svg,
         "runs": CalibrationRun.objects.order_by("-created", "-id")[:10],
+        "learning": curves,
+        "learning_svg": svg.learning_plot(curves) if curves else None,
     }
     return render(request, "routing/dashboard.html", context)
