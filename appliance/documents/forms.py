@@ -1,6 +1,6 @@
 from django import forms
 
-from appliance.documents.models import Document
+from appliance.documents.models import Document, DocumentType
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,6 +23,10 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     files = MultipleFileField(label="Documents", help_text="PDF, DOCX, plain text, PNG, JPEG or TIFF.")
+    doc_type = forms.ModelChoiceField(
+        queryset=DocumentType.objects.filter(active=True), to_field_name="name", required=False,
+        empty_label="Recognise automatically", label="Document type",
+        help_text="When every file is of one known type: classification then keeps it.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,7 +72,8 @@ def upload(request):
         if wants_json:
             return JsonResponse({"results": [], "errors": form.errors.get_json_data()}, status=400)
         return render(request, "documents/upload.html", {"form": form, "max_mb": _max_mb()}, status=400)
-    results = [_ingest_one(request, uploaded) for uploaded in form.cleaned_data["files"]]
+    declared = form.cleaned_data.get("doc_type")
+    results = [_ingest_one(request, uploaded, declared) for uploaded in form.cleaned_data["files"]]
     if wants_json:
         status = 200 if any(r["ok"] for r in results) else 400
         return JsonResponse({"results": results}, status=status)
@@ -82,11 +83,10 @@ def upload(request):
     return redirect("documents:list")
 
 
-def _ingest_one(request, uploaded):
+def _ingest_one(request, uploaded, doc_type=None):
     try:
-        result = ingest(
-            uploaded, filename=uploaded.name, user=request.user, team=team_of(request.user), source=Document.Source.WEB
-        )
+        result = ingest(uploaded, filename=uploaded.name, user=request.user, team=team_of(request.user),
+                        source=Document.Source.WEB, doc_type=doc_type)
     except UploadRejected as rejected:
         return {"ok": False, "filename": uploaded.name, "code": rejected.code, "message": rejected.message}
     document = result.document

@@ -49,6 +49,18 @@ def test_upload_with_script_gets_per_file_json_results(browser):
 
 
 @pytest.mark.django_db
+def test_a_declared_type_is_kept_and_an_unknown_one_refused(browser):
+    assert b'<option value="nda">' in browser.get("/upload/").content
+    response = browser.post("/upload/", {"files": [SimpleUploadedFile("a.txt", b"an agreement")], "doc_type": "nda"},
+                            HTTP_ACCEPT="application/json")
+    assert response.json()["results"][0]["ok"] is True
+    assert Document.objects.get().doc_type.name == "nda"
+    response = browser.post("/upload/", {"files": [SimpleUploadedFile("b.txt", b"x")], "doc_type": "no_such_type"})
+    assert response.status_code == 400 and b"Select a valid choice" in response.content
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_bad_file_in_web_upload_shows_the_reason(browser):
     response = browser.post("/upload/", {"files": [SimpleUploadedFile("x.bin", b"\x00\x01\x02\xff" * 50)]}, follow=True)
     assert b"not supported" in response.content

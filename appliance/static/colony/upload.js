@@ -18,6 +18,8 @@
     list.append(item);
     const data = new FormData();
     data.append("files", file);
+    const declared = form.querySelector("[name=doc_type]");
+    if (declared && declared.value) data.append("doc_type", declared.value);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action || window.location.href);
     xhr.setRequestHeader("X-CSRFToken", csrf);
