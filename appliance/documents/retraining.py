@@ -8,6 +8,7 @@ promoted one only if it is not worse on the held-back documents (``specialists.t
 """
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
@@ -18,6 +19,8 @@ from extraction.fields.general.training import MIN_DOCUMENTS, Labelled
 from extraction.fields.registry import uses_specialists
 
 logger = logging.getLogger(__name__)
+# The task (appliance/documents/tasks.py) is sent by name: tasks.py imports this module.
+RETRAIN_TASK = "documents.retrain_type"
 
 
 def corrections_of(doc_type: DocumentType) -> int:
@@ -36,10 +39,8 @@ def schedule_if_due(doc_type: DocumentType | None) -> bool:
     claimed = DocumentType.objects.filter(pk=doc_type.pk, corrections_at_retraining__lte=seen - every).update(
         corrections_at_retraining=seen)
     if claimed:
-        from appliance.documents.tasks import retrain_type
-
         name = doc_type.name
-        transaction.on_commit(lambda: retrain_type.delay(name))
+        transaction.on_commit(lambda: current_app.send_task(RETRAIN_TASK, args=[name]))
         logger.info("type %s: %d corrections, retraining queued", name, seen)
     return bool(claimed)
 
@@ -48,7 +49,7 @@ def reviewed_documents(doc_type: DocumentType, limit: int | None = None) -> list
     """The documents of the type a reviewer settled (oldest first, at most the latest ``limit``),
     labelled with each field's final value."""
     limit = limit or settings.COLONY_RETRAIN_MAX_DOCUMENTS
-    reviewed = _reviewed(doc_type).order_by("-created_at")[:limit]
+    reviewed = _reviewed(doc_type).order_by("-created_at").prefetch_related("fields", "pages")[:limit]
     documents = []
     for document in reversed(list(reviewed)):
         labels = {fld.name: fld.value for fld in document.fields.all()

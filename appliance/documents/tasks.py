@@ -118,7 +118,7 @@ def extract_fields(document_id):
 RETRAIN_SOFT_TIME_LIMIT = 1800
 
 
-@shared_task(name="documents.retrain_type", acks_late=True, soft_time_limit=RETRAIN_SOFT_TIME_LIMIT,
+@shared_task(name=retraining.RETRAIN_TASK, acks_late=True, soft_time_limit=RETRAIN_SOFT_TIME_LIMIT,
              time_limit=RETRAIN_SOFT_TIME_LIMIT + 60)
 def retrain_type(type_name):
     """Train the type's specialist again from the documents reviewers settled; promoted only if not worse.

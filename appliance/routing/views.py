@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from appliance.routing import report, svg
-from appliance.routing.learning import learning_curves
 from appliance.routing.access import may_view
+from appliance.routing.learning import learning_curves
 from appliance.routing.models import CalibrationRun
 
 DAY_CHOICES = (7, 30, 90, 365)

@@ -15,7 +15,7 @@ from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.general import zeroshot
 from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, propose
-from extraction.fields.general.features import CandidateTable, Layout, priors, similarities
+from extraction.fields.general.features import CandidateTable, Layout, priors, similarities, unit
 from extraction.fields.general.kinds import Kind, item_schema, kind_of
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -114,8 +114,7 @@ class DocumentCandidates:
 def _mean(vectors: dict[int, np.ndarray], indices: list[int], dim: int) -> np.ndarray:
     """The unit-length mean of some lines' embeddings (zeros for none)."""
     total = np.sum([vectors[i] for i in indices], axis=0) if indices else np.zeros(dim, dtype=np.float32)
-    norm = float(np.linalg.norm(total))
-    return (total / norm if norm > 0 else total).astype(np.float32)
+    return unit(total).astype(np.float32)
 
 
 def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict[str, FieldResult]:

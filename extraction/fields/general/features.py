@@ -144,6 +144,12 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
     return rows
 
 
+def unit(vector: np.ndarray) -> np.ndarray:
+    """``vector`` scaled to length 1 (unchanged when it is zero)."""
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
 def similarities(query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     if len(vectors) == 0:
         return np.zeros(0, dtype=np.float32)

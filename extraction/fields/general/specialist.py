@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from extraction.fields.general.features import CandidateTable
+from extraction.fields.general.features import CandidateTable, unit
 
 FORMAT_VERSION = 3  # 2: rankers compare candidates with their training examples; 3: lines read through line embeddings
 # Logistic regression's C: strong regularisation keeps a ranker from learning the training documents'
@@ -62,7 +62,7 @@ class FieldRanker:
             wrong = np.vstack([v[y == 0] for v, y in zip(vectors, labels)])
             right_vectors = np.vstack([r for r, _ in right])
             examples[name] = (right_vectors, np.concatenate([d for _, d in right]),
-                              _unit(right_vectors.mean(axis=0)), _unit(wrong.mean(axis=0)) if len(wrong) else None)
+                              unit(right_vectors.mean(axis=0)), unit(wrong.mean(axis=0)) if len(wrong) else None)
         return examples
 
     def _features(self, table: CandidateTable, document: int | None = None) -> np.ndarray:
@@ -112,11 +112,6 @@ class FieldRanker:
                 by_value[str(p.value)] = by_value.get(str(p.value), 0.0) + prob
         confidences = np.array([by_value[str(p.value)] for p in table.proposals])
         return confidences + 1e-6 * logits, confidences
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
 
 
 @dataclass

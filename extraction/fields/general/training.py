@@ -13,11 +13,13 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.general import DocumentCandidates
+from extraction.fields.general import DocumentCandidates, extract
 from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.kinds import kind_of
 from extraction.fields.general.matching import matches_label, same_value
 from extraction.fields.general.specialist import FieldRanker, Specialist
+from extraction.validation.decision import FieldStatus
+from extraction.validation.validate import validate_document
 
 MIN_DOCUMENTS = 8
 FOLDS = 5
@@ -170,9 +172,6 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
     """What the pipeline would do with ``documents``: extraction, then the validation stage's decision
     (``spec``'s thresholds), compared with the labels as the evaluation set's scorer compares them
     (each item of a list counts; an extra accepted item counts against auto-precision)."""
-    from extraction.fields.general import extract
-    from extraction.validation.validate import validate_document
-
     gold = correct = accepted = accepted_correct = 0
     for item in documents:
         fields = extract(item.doc, spec, runtime=runtime, specialist=specialist)
@@ -193,7 +192,7 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
                     hits += 1
             gold += len(labels)
             correct += hits
-            if result is not None and result.status == "accepted":
+            if result is not None and result.status == FieldStatus.ACCEPTED:
                 accepted += hits + (len(left) if isinstance(label, list) else int(hits == 0))
                 accepted_correct += hits
     return {"values": gold, "accuracy": correct / gold if gold else 0.0, "automation": accepted / gold if gold else 0.0,

@@ -8,7 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from appliance.documents.models import DocumentType
-from appliance.documents.specialists import GoldError, TrainingError, load_documents, read_gold, unreadable_message, train_type
+from appliance.documents.specialists import (
+    GoldError, TrainingError, load_documents, read_gold, train_type, unreadable_message,
+)
 from extraction.batch import runtime_or_none
 
 
