@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.result import ACCEPTED, Candidate, FieldResult, decide
-from extraction.validation.decision import LOW_CONFIDENCE
+from extraction.validation.decision import LOW_CONFIDENCE, METHODS_DISAGREE
 
 # Reasons a field reaches a person (recorded with every decision).
-METHODS_DISAGREE = "methods_disagree"
 LLM_UNAVAILABLE = "llm_unavailable"
 LLM_FOUND_NONE = "llm_found_none"
 

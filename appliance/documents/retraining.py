@@ -16,7 +16,6 @@ from appliance.documents.models import Document, DocumentType, ExtractedField
 from appliance.documents.processing import doc_text
 from appliance.review.models import FieldCorrection
 from extraction.fields.general.training import MIN_DOCUMENTS, Labelled
-from extraction.fields.registry import uses_specialists
 
 logger = logging.getLogger(__name__)
 # The task (appliance/documents/tasks.py) is sent by name: tasks.py imports this module.
@@ -31,7 +30,7 @@ def schedule_if_due(doc_type: DocumentType | None) -> bool:
     """Queue the type's retraining once COLONY_RETRAIN_AFTER corrections have come in since the last
     time; True when queued. Safe under concurrency: one reviewer's transaction wins the claim."""
     every = settings.COLONY_RETRAIN_AFTER
-    if doc_type is None or every <= 0 or not uses_specialists(doc_type.name):
+    if doc_type is None or every <= 0:
         return False
     if _reviewed(doc_type).count() < MIN_DOCUMENTS:  # corrections keep counting until training can start
         return False

@@ -27,15 +27,27 @@ def _dedicated():
     return {"invoice": invoice.extract, "receipt": receipt.extract, "nda": nda.extract}
 
 
-def uses_specialists(type_name: str) -> bool:
-    """Whether the type is extracted by the general extractor, whose ranking a trained specialist takes over."""
-    return type_name not in _dedicated()
+def rule_fields(doc: DocText, spec: TypeSpec, runtime=None) -> dict[str, FieldResult] | None:
+    """What the type's dedicated code finds; None for a type without any."""
+    extractor = _dedicated().get(spec.name)
+    if extractor is None:
+        return None
+    return extractor(doc, runtime=runtime if spec.name in slm_types() else None)
+
+
+def extract_with(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict[str, FieldResult]:
+    """The type's fields with ``specialist`` ranking (None: none trained; a SpecialistError: unusable).
+
+    Every type's candidates come from its schema (the general extractor); a trained specialist ranks
+    them, else zero-shot does. A type with dedicated code (receipt, nda, invoice) keeps its rules'
+    values until a specialist is trained; then the rules' votes are among the specialist's features.
+    """
+    rules = rule_fields(doc, spec, runtime)
+    if rules is not None and specialist is None:
+        return rules
+    return general.extract(doc, spec, runtime=runtime, specialist=specialist, rules=rules)
 
 
 def extract_fields(doc: DocText, spec: TypeSpec, runtime=None) -> dict[str, FieldResult]:
-    extractor = _dedicated().get(spec.name)
-    if extractor is not None:
-        return extractor(doc, runtime=runtime if spec.name in slm_types() else None)
-    # Every other type, shipped or defined by an admin: candidates from its schema, ranked by the
-    # type's promoted specialist where one is trained, else zero-shot.
-    return general.extract(doc, spec, runtime=runtime, specialist=store.load_promoted(spec.name))
+    """The pipeline's extraction: the type's promoted specialist, if any."""
+    return extract_with(doc, spec, runtime, store.load_promoted(spec.name))

@@ -15,10 +15,12 @@ from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.general import zeroshot
 from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, propose
-from extraction.fields.general.features import CandidateTable, Layout, priors, similarities, unit
+from extraction.fields.general.features import CandidateTable, Layout, priors, rule_votes, similarities, unit
 from extraction.fields.general.kinds import Kind, item_schema, kind_of
+from extraction.fields.general.matching import same_value
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
+from extraction.validation.decision import METHODS_DISAGREE
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +58,13 @@ class Encoder:
 class DocumentCandidates:
     """The candidate tables of one document, field by field, computed once for ranking or training."""
 
-    def __init__(self, doc: DocText, spec: TypeSpec, runtime=None):
+    def __init__(self, doc: DocText, spec: TypeSpec, runtime=None, rules: dict[str, FieldResult] | None = None):
         self.doc = doc
         self.spec = spec
         self.layout = Layout(doc)
         self.encode = Encoder(runtime)
+        # A type with dedicated code: what its rules found, field by field (their votes become features).
+        self.rules = rules
         self._proposals: dict[tuple, tuple[list[Proposal], list[dict]]] = {}
 
     def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
@@ -72,17 +76,34 @@ class DocumentCandidates:
             # Fields of the same kind share candidates and priors; only the encoder's view differs.
             self._proposals[(kind, pattern)] = (found, priors(found, kind, self.layout) if found else [])
         proposals, rows = self._proposals[(kind, pattern)]
+        rule = self.rules.get(field.name) if self.rules is not None else None
+        if rule is not None and (own := self._rule_proposals(rule, proposals)):
+            proposals = sorted(proposals + own, key=lambda p: p.start)
+            rows = priors(proposals, kind, self.layout)
         if not proposals:
             return None
+        votes = None if self.rules is None else rule_votes(
+            proposals, _values(rule), float(rule.confidence) if rule else 0.0, lambda a, b: same_value(kind, a, b))
         if not self.encode.available:  # no models built: the priors alone
-            return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32))
+            return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32), rule_features=votes)
         query = self.encode([field_query(field.name, field.description)])[0]
         if with_values:
             contexts, values = self._specialist_view(kind, proposals, dim=len(query))
         else:
             # Zero-shot reads the context before and around the candidate only (the line after misled it).
             contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
-        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values)
+        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes)
+
+    def _rule_proposals(self, rule: FieldResult, proposals: list[Proposal]) -> list[Proposal]:
+        """The rules' values as candidates, at their evidence, where no generic candidate stands there already."""
+        taken = {(p.start, p.end) for p in proposals}
+        own = []
+        for value, span in zip(_values(rule), rule.evidence):
+            start = self.doc.global_offset(span)
+            end = start + span.end - span.start
+            if (start, end) not in taken and value not in (None, ""):
+                own.append(Proposal(value, self.doc.quote(span), start, end, "rule"))
+        return own
 
     def _specialist_view(self, kind: Kind, proposals: list[Proposal], dim: int) -> tuple[np.ndarray, np.ndarray | None]:
         """What a specialist reads of each candidate: its surroundings up to the line after (where a block
@@ -111,24 +132,39 @@ class DocumentCandidates:
         return np.stack(contexts), np.stack(values)
 
 
+def _values(result: FieldResult | None) -> list:
+    """A field result's values as a list (none, one, or a list field's items)."""
+    if result is None or result.value in (None, ""):
+        return []
+    return list(result.value) if isinstance(result.value, list) else [result.value]
+
+
 def _mean(vectors: dict[int, np.ndarray], indices: list[int], dim: int) -> np.ndarray:
     """The unit-length mean of some lines' embeddings (zeros for none)."""
     total = np.sum([vectors[i] for i in indices], axis=0) if indices else np.zeros(dim, dtype=np.float32)
     return unit(total).astype(np.float32)
 
 
-def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict[str, FieldResult]:
+def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
+            rules: dict[str, FieldResult] | None = None) -> dict[str, FieldResult]:
     """Every field of ``spec`` found in ``doc``; ranked by ``specialist`` where it knows the field.
 
     ``specialist``: a loaded Specialist, or a SpecialistError when the promoted one could not be
-    loaded (its fields then fall back to zero-shot and say so in their reasons).
+    loaded (its fields then fall back to zero-shot, or to ``rules``, and say so in their reasons).
+    ``rules``: for a type with dedicated code, the fields its rules found. The specialist ranks with
+    their votes as features (the rules are strong, noisy evidence, not the decision); where it
+    chooses another value, a person looks; a field it has no ranker for keeps the rules' value.
     """
-    candidates = DocumentCandidates(doc, spec, runtime)
+    candidates = DocumentCandidates(doc, spec, runtime, rules)
     broken = specialist if isinstance(specialist, Exception) else None
     specialist = None if broken else specialist
-    fields = {}
+    fields = dict(rules or {})
     for field in spec.fields:
         ranker = specialist.ranker(field.name) if specialist is not None and candidates.encode.available else None
+        if rules is not None and ranker is None:
+            if broken is not None and field.name in fields:
+                fields[field.name].notes.append(SPECIALIST_UNAVAILABLE)
+            continue
         table = candidates.table(field, with_values=ranker is not None)
         if table is None:
             continue
@@ -137,6 +173,12 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict
             scores, confidences = ranked
             result = _result(doc, field, table.proposals, scores, confidences, confidences >= 0.5)
             result.model = specialist.system
+            if rules is not None and not _same_values(table.kind, _values(rules.get(field.name)), _values(result)):
+                result.notes.append(METHODS_DISAGREE)
+        elif rules is not None:  # the ranker failed: the rules' value stands, and says so
+            if field.name in fields:
+                fields[field.name].notes.append(SPECIALIST_UNAVAILABLE)
+            continue
         else:
             broken = broken or (SpecialistError("its ranker failed") if ranker is not None else None)
             scores = zeroshot.score(table.kind, table.context_similarity, table.rows)
@@ -146,6 +188,10 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None) -> dict
                 result.notes.append(SPECIALIST_UNAVAILABLE)
         fields[field.name] = result
     return fields
+
+
+def _same_values(kind: Kind, ours: list, theirs: list) -> bool:
+    return len(ours) == len(theirs) and all(any(same_value(kind, a, b) for b in theirs) for a in ours)
 
 
 def _rank_or_none(ranker, table):

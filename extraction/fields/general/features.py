@@ -129,6 +129,8 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             "chars": min(len(value), 120) / 120,
             "digits": sum(c.isdigit() for c in value) / max(len(value), 1),
             "upper": sum(c.isupper() for c in value) / max(sum(c.isalpha() for c in value), 1),
+            # Names, addresses and phrases are written in words; a line of codes and figures is not one.
+            "letters": sum(c.isalpha() for c in value) / max(sum(not c.isspace() for c in value), 1),
             "lines": float(p.text.count("\n")),
         }
         if kind is Kind.AMOUNT:
@@ -156,6 +158,20 @@ def similarities(query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return vectors @ query_vector
 
 
+# What a type's dedicated rules say of a candidate: whether its value is the one they chose, how sure
+# they were of it, and whether the candidate is the rules' own (their span, where no generic one matched).
+RULE_FEATURES = ("rule_agrees", "rule_confidence", "source=rule")
+
+
+def rule_votes(proposals: list[Proposal], rule_values: list, rule_confidence: float, same) -> np.ndarray:
+    """RULE_FEATURES of each candidate; ``same(rule_value, value)`` compares values as the field's kind does."""
+    rows = []
+    for p in proposals:
+        agrees = any(same(rule_value, p.value) for rule_value in rule_values)
+        rows.append((float(agrees), rule_confidence if agrees else 0.0, float(p.source == "rule")))
+    return np.array(rows, dtype=np.float32).reshape(len(proposals), len(RULE_FEATURES))
+
+
 # The prior features, in the order a specialist's feature vector holds them.
 PRIOR_NAMES = ("order", "line", "top", "first_of_value", "repeats", "label_before", "chars", "digits", "upper",
                "lines", "largest", "magnitude", "size_rank") + tuple(f"source={source}" for source in SOURCES)
@@ -172,11 +188,15 @@ class CandidateTable:
     # The context with the line after it (what a specialist reads); None when no encoder is available.
     context_vectors: np.ndarray | None = None
     value_vectors: np.ndarray | None = None  # free text only: the candidate's own (redacted) words
+    # A type with dedicated code: what its rules say of each candidate (RULE_FEATURES), else None.
+    rule_features: np.ndarray | None = None
 
     def matrix(self) -> np.ndarray:
-        """One row per candidate: similarity, priors, then the context's and the value's embedding."""
+        """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""
         priors_ = np.array([[row.get(name, 0.0) for name in PRIOR_NAMES] for row in self.rows], dtype=np.float32)
         parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]
+        if self.rule_features is not None:
+            parts.append(self.rule_features)
         if self.context_vectors is not None:
             parts.append(self.context_vectors)
         if self.value_vectors is not None:

@@ -13,11 +13,12 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.general import DocumentCandidates, extract
+from extraction.fields.general import DocumentCandidates
 from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.kinds import kind_of
 from extraction.fields.general.matching import matches_label, same_value
 from extraction.fields.general.specialist import FieldRanker, Specialist
+from extraction.fields.registry import extract_with, rule_fields
 from extraction.validation.decision import FieldStatus
 from extraction.validation.validate import validate_document
 
@@ -80,7 +81,7 @@ def _tables(spec: TypeSpec, documents: list[Labelled], runtime) -> dict[str, lis
     """{field: [(document index, table, labels)]} for every field with a label in a document."""
     by_field = {f.name: [] for f in spec.fields}
     for index, item in enumerate(documents):
-        candidates = DocumentCandidates(item.doc, spec, runtime)
+        candidates = DocumentCandidates(item.doc, spec, runtime, rule_fields(item.doc, spec, runtime))
         for spec_field in spec.fields:
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
@@ -171,10 +172,11 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
 def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Specialist | None = None) -> dict:
     """What the pipeline would do with ``documents``: extraction, then the validation stage's decision
     (``spec``'s thresholds), compared with the labels as the evaluation set's scorer compares them
-    (each item of a list counts; an extra accepted item counts against auto-precision)."""
-    gold = correct = accepted = accepted_correct = 0
+    (each item of a list counts; an extra accepted item counts against auto-precision). The figures
+    of the whole type, and of each field under "fields"."""
+    tallies = {f.name: Tally() for f in spec.fields}
     for item in documents:
-        fields = extract(item.doc, spec, runtime=runtime, specialist=specialist)
+        fields = extract_with(item.doc, spec, runtime, specialist)
         validate_document(spec, fields)
         for spec_field in spec.fields:
             label = item.labels.get(spec_field.name)
@@ -190,10 +192,32 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
                 if hit is not None:
                     left.remove(hit)
                     hits += 1
-            gold += len(labels)
-            correct += hits
+            tally = tallies[spec_field.name]
+            tally.gold += len(labels)
+            tally.correct += hits
             if result is not None and result.status == FieldStatus.ACCEPTED:
-                accepted += hits + (len(left) if isinstance(label, list) else int(hits == 0))
-                accepted_correct += hits
-    return {"values": gold, "accuracy": correct / gold if gold else 0.0, "automation": accepted / gold if gold else 0.0,
-            "auto_precision": accepted_correct / accepted if accepted else None}
+                tally.accepted += hits + (len(left) if isinstance(label, list) else int(hits == 0))
+                tally.accepted_correct += hits
+    total = Tally()
+    for tally in tallies.values():
+        total.gold += tally.gold
+        total.correct += tally.correct
+        total.accepted += tally.accepted
+        total.accepted_correct += tally.accepted_correct
+    return {**total.figures(), "fields": {name: tally.figures() for name, tally in tallies.items() if tally.gold}}
+
+
+@dataclass
+class Tally:
+    """Counts of values: labelled, extracted right, accepted, accepted and right."""
+
+    gold: int = 0
+    correct: int = 0
+    accepted: int = 0
+    accepted_correct: int = 0
+
+    def figures(self) -> dict:
+        gold = self.gold
+        return {"values": gold, "accuracy": self.correct / gold if gold else 0.0,
+                "automation": self.accepted / gold if gold else 0.0,
+                "auto_precision": self.accepted_correct / self.accepted if self.accepted else None}

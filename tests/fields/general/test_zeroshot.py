@@ -75,3 +75,11 @@ def test_a_list_field_takes_the_candidates_close_to_the_best():
     [result] = general.extract(_doc(), spec, runtime=None).values()
     assert isinstance(result.value, list) and "70.00" in result.value
     assert len(result.evidence) == len(result.value)
+
+
+def test_a_name_is_read_in_words_without_its_bracketed_code():
+    """A first line of figures is not the name, and a name's registration code is not part of it."""
+    doc = DocText(["(65351-M)\nGERBANG ALAF RESTAURANTS SDN BHD (1208604-T)\nLOT 3, JALAN PELABUR\nTOTAL 12.00\n"])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "seller": {"type": "string", "description": "Name of the business."}}})
+    assert general.extract(doc, spec, runtime=None)["seller"].value == "GERBANG ALAF RESTAURANTS SDN BHD"
