@@ -1,0 +1,96 @@
+"""The shipped types (receipt, nda, invoice) with specialists whose features include the dedicated
+rules' votes, against the rules alone: 2-fold on the evaluation set, each half measured by a
+specialist trained on the other half, through the validation stage's own decision (thresholds
+calibrated from the training half's out-of-fold predictions).
+
+    .venv/bin/python bench/shipped_bench.py receipt nda invoice [--limit N]
+
+The halves are the first and the second half of each type's files in gold.jsonl order (the
+evaluation set's files come in runs of one vendor, so halves share fewer shops than alternate files
+would). Needs ../shared/eval/ (skips when absent). Touches no database and no models directory.
+"""
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+sys.path.insert(0, str(REPO))
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ.setdefault("COLONY_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def _line(tag, figures):
+    precision = figures["auto_precision"]
+    return (f"{tag:<28} accuracy {figures['accuracy']:.3f}  automation {figures['automation']:.3f}  "
+            f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  ({figures['values']} values)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("types", nargs="+")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many documents of each type")
+    args = parser.parse_args()
+    if not (EVAL / "gold.jsonl").exists():
+        print(f"skipped: {EVAL} is absent")
+        return
+    _setup()
+    from appliance.documents.specialists import load_documents, unreadable_message
+    from extraction.batch import runtime_or_none
+    from extraction.doctypes.registry import default_registry
+    from extraction.fields.general.training import measure, train
+
+    runtime = runtime_or_none()
+    if runtime is None:
+        sys.exit("The local models are not built; run: python manage.py build_models")
+    gold = [json.loads(line) for line in (EVAL / "gold.jsonl").read_text().splitlines() if line.strip()]
+    for name in args.types:
+        spec = default_registry()[name]
+        # The scanned receipts repeat 25 of the text receipts: one reading of each is enough.
+        rows = [r for r in gold if r["doc_type"] == name and r.get("fields") and not r["file"].endswith(".jpg")]
+        documents, unreadable = load_documents(rows[:args.limit], EVAL / "docs")
+        if unreadable:
+            print(unreadable_message(unreadable))
+        half = len(documents) // 2
+        totals = {"rules": [], "specialist": []}
+        for fold, (training, measured) in enumerate([(documents[:half], documents[half:]),
+                                                     (documents[half:], documents[:half])]):
+            started = time.perf_counter()
+            specialist, report = train(spec, training, runtime, version=f"fold{fold}")
+            seconds = time.perf_counter() - started
+            trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
+            for tag, figures in (("rules", measure(spec, measured, runtime, None)),
+                                 ("specialist", measure(trained, measured, runtime, specialist))):
+                totals[tag].append(figures)
+            print(f"{name} fold {fold}: trained on {len(training)} in {seconds:.0f} s, measured on {len(measured)}")
+        for tag, folds in totals.items():
+            print(_line(f"{name} {tag}", _pooled(folds)))
+            for field in folds[0]["fields"]:
+                print(_line(f"  {field}", _pooled([f["fields"][field] for f in folds if field in f["fields"]])))
+
+
+def _pooled(folds):
+    """Both folds' figures as one (weighted by their values)."""
+    values = sum(f["values"] for f in folds)
+    correct = sum(f["accuracy"] * f["values"] for f in folds)
+    accepted = sum(f["automation"] * f["values"] for f in folds)
+    accepted_correct = sum((f["auto_precision"] or 0) * f["automation"] * f["values"] for f in folds)
+    return {"values": values, "accuracy": correct / values if values else 0.0,
+            "automation": accepted / values if values else 0.0,
+            "auto_precision": accepted_correct / accepted if accepted else None}
+
+
+if __name__ == "__main__":
+    main()
