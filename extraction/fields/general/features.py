@@ -139,11 +139,30 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             # How big beside the document's other amounts: totals are big, items and change small.
             row["magnitude"] = number / largest if number is not None and largest and largest > 0 else 0.0
             row["size_rank"] = sum(1 for n in numbers if n is not None and number is not None and n > number) / total
+            row["arithmetic"] = _adds_up(number, numbers, index)
         for source in SOURCES:
             row[f"source={source}"] = float(p.source == source)
         seen_values.add(key)
         rows.append(row)
     return rows
+
+
+def _adds_up(number: float | None, numbers: list[float | None], index: int) -> float:
+    """How far an amount is what others add up to: half for being the sum of the two or more amounts
+    right before it (items, then their total), half for being the difference of two others (paid less
+    change). A total usually is both; the change only the second; a round sum handed over neither."""
+    if number is None or number <= 0:
+        return 0.0
+    cents = round(number * 100)
+    is_sum, running = False, 0
+    for count, other in enumerate(reversed(numbers[:index]), start=1):
+        if other is None or running > cents:
+            break
+        running += round(other * 100)
+        is_sum = is_sum or (count >= 2 and running == cents)
+    others = {round(n * 100) for i, n in enumerate(numbers) if n is not None and i != index and n > 0}
+    is_difference = any(cents + other in others for other in others if other != cents)
+    return 0.5 * is_sum + 0.5 * is_difference
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Thresholds from out-of-fold predictions: believed only when enough values stand behind them."""
-from extraction.fields.general.training import NEVER, _fold, _threshold
+from extraction.fields.general.training import NEVER, _threshold
 
 
 def test_a_short_clean_record_accepts_nothing():
@@ -17,10 +17,3 @@ def test_equal_confidences_are_accepted_together_or_not_at_all():
     tied = [(0.95, True)] * 60 + [(0.95, False)] * 3
     assert _threshold(tied, 0.98) == NEVER
 
-
-def test_folds_hold_out_runs_of_consecutive_documents():
-    """Documents come in runs from one sender: a fold holds a run out whole, so out-of-fold predictions
-    (and the thresholds fitted on them) are made as for a new sender's documents."""
-    folds = [_fold(index, 12, 3) for index in range(12)]
-    assert folds == [0] * 4 + [1] * 4 + [2] * 4
-    assert sorted(set(_fold(index, 7, 5) for index in range(7))) == [0, 1, 2, 3, 4]

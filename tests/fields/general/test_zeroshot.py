@@ -83,3 +83,10 @@ def test_a_name_is_read_in_words_without_its_bracketed_code():
     spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
         "seller": {"type": "string", "description": "Name of the business."}}})
     assert general.extract(doc, spec, runtime=None)["seller"].value == "GERBANG ALAF RESTAURANTS SDN BHD"
+
+
+def test_the_amount_the_figures_add_up_to_beats_a_larger_round_sum_handed_over():
+    doc = DocText(["SHOP\nBREAD 3.20\nMILK 4.15\nTOTAL 7.35\nCASH 50.00\nCHANGE 42.65\n"])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "paid": {"type": "string", "x-validators": ["amount"], "description": "The amount the customer paid."}}})
+    assert general.extract(doc, spec, runtime=None)["paid"].value == "7.35"
