@@ -4,6 +4,7 @@ Every value has an embedded default so that a fresh clone runs with no
 server at all (SQLite and a filesystem broker under ``var/``); production
 sets DATABASE_URL, CELERY_BROKER_URL and friends (see deploy/colony.env.sample).
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -53,7 +55,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "appliance.middleware.AdminNulQueryMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into appliance.security.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "appliance.urls"
 WSGI_APPLICATION = "appliance.wsgi.application"
@@ -153,10 +160,30 @@ if COLONY_TLS:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# --- Guessing passwords and tokens (appliance/security.py): a (user name, address) pair is locked out
+# after COLONY_LOGIN_FAILURE_LIMIT failures for COLONY_LOGIN_LOCKOUT_MINUTES; counts live in the database.
+AXES_FAILURE_LIMIT = env.int("COLONY_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("COLONY_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while locked out are refused, not counted
+AXES_LOCKOUT_CALLABLE = "appliance.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "appliance.security.client_address"
+AXES_VERBOSE = False  # its log lines would name the attempted user
+COLONY_API_TOKEN_DAYS = env.int("COLONY_API_TOKEN_DAYS", default=90)
+
+# --- Content-Security-Policy: scripts from the appliance only. Styles may be inline (the review page
+# places evidence boxes with them); nothing is loaded from elsewhere, and no page may frame ours.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+}}
+
 # --- REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "appliance.security.LockoutTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -170,6 +197,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "On-premises document extraction: upload documents, follow their processing, read their evidence text.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs pages are for logged-in users (COLONY_PUBLIC_API_DOCS opens them).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny" if env.bool("COLONY_PUBLIC_API_DOCS", default=False)
+                          else "rest_framework.permissions.IsAuthenticated"],
     # Served from the appliance itself: the docs page must work air-gapped.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

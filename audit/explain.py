@@ -27,6 +27,7 @@ KIND_LABELS = {
     "document_erased": "Erased on request",
     "login": "Logged in",
     "login_failed": "Failed login",
+    "login_locked_out": "Locked out after failed logins",
     "role_changed": "Roles changed",
     "permission_changed": "Role permissions changed",
 }

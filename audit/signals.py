@@ -1,4 +1,5 @@
 """Sensitive account events, recorded from Django's signals: logins, failed logins, role and permission changes."""
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -14,11 +15,27 @@ def on_login(sender, request, user, **kwargs):
     record("login", actor=user, outcome="ok")
 
 
+def _refused_while_locked_out(request) -> bool:
+    """An attempt django-axes refused because the account was already locked out from that address
+    (it counts the failure that locks, not those after): not recorded, so an attack cannot grow the log."""
+    return bool(getattr(request, "axes_locked_out", False)) and getattr(request, "axes_failures_since_start", None) is None
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    if _refused_while_locked_out(request):
+        return
     # The attempted name may be a typo of a real one, or a password typed in the wrong box:
     # only its digest is kept, enough to see repeated attempts against one account.
     username = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or ""
     record("login_failed", outcome="denied", details={"username_sha256": digest(username)})
+
+
+def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    # Once per lockout: the failures after it are refused before they are counted or recorded, so
+    # a guessing attack adds at most COLONY_LOGIN_FAILURE_LIMIT events per account and address.
+    if _refused_while_locked_out(request):
+        return
+    record("login_locked_out", outcome="denied", details={"username_sha256": digest(username or "")})
 
 
 def on_user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -62,5 +79,6 @@ def on_group_permissions_changed(sender, instance, action, reverse, model, pk_se
 def connect():
     user_logged_in.connect(on_login, dispatch_uid="audit.login")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.login_failed")
+    user_locked_out.connect(on_locked_out, dispatch_uid="audit.login_locked_out")
     m2m_changed.connect(on_user_groups_changed, sender=get_user_model().groups.through, dispatch_uid="audit.roles")
     m2m_changed.connect(on_group_permissions_changed, sender=Group.permissions.through, dispatch_uid="audit.perms")

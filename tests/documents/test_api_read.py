@@ -136,11 +136,8 @@ def test_schema_describes_field_values_and_names_each_status_after_its_model(cli
 
 
 @pytest.mark.django_db
-def test_schema_lists_each_operations_error_answers_in_the_shape_the_api_sends():
-    from rest_framework.test import APIClient
-
-    anonymous = APIClient()
-    schema = anonymous.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+def test_schema_lists_each_operations_error_answers_in_the_shape_the_api_sends(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     error = schema["components"]["schemas"]["Error"]
     assert error["required"] == ["error"]
     assert set(schema["components"]["schemas"]["ErrorDetail"]["required"]) == {"code", "message"}
@@ -150,6 +147,8 @@ def test_schema_lists_each_operations_error_answers_in_the_shape_the_api_sends()
     assert "413" in schema["paths"]["/api/v1/documents/"]["post"]["responses"]
     assert "404" in schema["paths"]["/api/v1/documents/{id}/"]["get"]["responses"]
     # what a client without credentials actually gets
-    answer = anonymous.get("/api/v1/documents/")
+    from rest_framework.test import APIClient
+
+    answer = APIClient().get("/api/v1/documents/")
     assert answer.status_code == 401
     assert set(answer.json()["error"]) >= {"code", "message"}

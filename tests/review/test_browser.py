@@ -58,7 +58,7 @@ def test_reviewer_accepts_and_corrects_with_the_keyboard(live_server, make_user,
 
     # e edits the amount, typing replaces it, Enter saves.
     page.keyboard.press("e")
-    assert page.evaluate("document.activeElement.id") == "value-amount"
+    assert page.locator("#value-amount").evaluate("element => element === document.activeElement")
     page.keyboard.type("121.00")
     with page.expect_navigation():
         page.keyboard.press("Enter")
