@@ -55,6 +55,15 @@ def _spool_and_hash(fileobj, limit):
     return spool, digest.hexdigest(), size
 
 
+def _same_file(previous: Document, sha256: str) -> Document:
+    """The document an Idempotency-Key named, when the retry sends the same file; a key reused for
+    another file is the client's mistake, and answering with the first document would hide it."""
+    if previous.sha256 != sha256:
+        raise UploadRejected("idempotency_key_reused", f"This Idempotency-Key was used for another file (document "
+                             f"{previous.id}); send a new key with a new file.", status=409)
+    return previous
+
+
 # How a document's type was decided when its uploader declared it (the classification stage keeps it).
 DECLARED = "declared"
 
@@ -65,13 +74,12 @@ def ingest(fileobj, *, filename, user, team, source, idempotency_key="", doc_typ
     ``doc_type``: a DocumentType the uploader declared; the classification stage then keeps it."""
     if team is None:
         raise UploadRejected("no_team", "Your account belongs to no team, so it cannot upload.", status=403)
-    if idempotency_key:
-        previous = Document.objects.filter(uploader=user, idempotency_key=idempotency_key).first()
-        if previous is not None:
-            return IngestResult(previous, created=False)
-
     spool, sha256, size = _spool_and_hash(fileobj, settings.COLONY_MAX_UPLOAD_BYTES)
     with spool:
+        if idempotency_key:
+            previous = Document.objects.filter(uploader=user, idempotency_key=idempotency_key).first()
+            if previous is not None:
+                return IngestResult(_same_file(previous, sha256), created=False)
         if size == 0:
             raise UploadRejected("empty", "The file is empty.")
         spool.flush()
@@ -109,9 +117,8 @@ def ingest(fileobj, *, filename, user, team, source, idempotency_key="", doc_typ
         except IntegrityError:
             # A concurrent upload of the same file (or key) won the race: answer with its document.
             document.original.delete(save=False)
-            winner = Document.objects.filter(team=team, sha256=sha256).first() or Document.objects.get(
-                uploader=user, idempotency_key=idempotency_key
-            )
+            winner = Document.objects.filter(team=team, sha256=sha256).first() or _same_file(
+                Document.objects.get(uploader=user, idempotency_key=idempotency_key), sha256)
             return IngestResult(winner, created=False)
 
     logger.info("document %s received (%s, %d bytes, source=%s)", document.id, media_type, size, source)

@@ -70,11 +70,21 @@ def test_same_file_from_another_team_is_a_separate_document(client, make_user, a
 @pytest.mark.django_db
 def test_idempotency_key_returns_the_first_document(client):
     first = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k-1")
-    again = upload(client, "a.txt", b"a different body", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 202
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_idempotency_key_reused_for_another_file_is_a_conflict(client):
+    first = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k-1")
+    reused = upload(client, "b.txt", b"a different body", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert reused.status_code == 409
+    error = reused.json()["error"]
+    assert error["code"] == "idempotency_key_reused" and first.json()["id"] in error["message"]
+    assert Document.objects.count() == 1  # nothing stored for the second file
 
 
 @pytest.mark.django_db
@@ -87,7 +97,7 @@ def test_idempotency_key_longer_than_stored_is_refused_not_cut(client):
     assert error["detail"]["Idempotency-Key"] == ["Use at most 200 characters."]
     assert Document.objects.count() == 0
     first = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k" * 200)
-    again = upload(client, "a.txt", b"a different body", HTTP_IDEMPOTENCY_KEY="k" * 200)
+    again = upload(client, "a.txt", b"first body", HTTP_IDEMPOTENCY_KEY="k" * 200)
     assert (first.status_code, again.status_code) == (202, 200)
     assert again.json()["id"] == first.json()["id"]
 
@@ -192,3 +202,25 @@ def test_an_unknown_declared_type_is_refused_and_nothing_is_stored(client, pdf_b
     assert response.status_code == 400
     assert "doc_type" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def _chunked_upload(client, content: bytes):
+    """A multipart upload sent as HTTP/1.1 chunked transfer: no Content-Length, as curl -T - sends."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    body = encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("big.txt", content)})
+    # What gunicorn hands over: the de-chunked body, read until it ends.
+    return client.generic("POST", URL, body, content_type=MULTIPART_CONTENT, CONTENT_LENGTH="",
+                          HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input": io.BytesIO(body)})
+
+
+@pytest.mark.django_db
+def test_a_chunked_upload_over_the_limit_is_413_and_one_within_it_is_stored(client, settings):
+    settings.COLONY_MAX_UPLOAD_BYTES = 100 * 1024
+    too_big = _chunked_upload(client, b"x" * (settings.COLONY_MAX_UPLOAD_BYTES + 70 * 1024))
+    assert too_big.status_code == 413
+    assert too_big.json()["error"]["code"] == "too_large"
+    assert Document.objects.count() == 0
+    small = _chunked_upload(client, b"A short letter.\n" * 10)
+    assert small.status_code == 202
+    assert Document.objects.get().size == 160

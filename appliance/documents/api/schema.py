@@ -20,7 +20,10 @@ _MEANING = {
     401: "No credentials, or an unknown token.",
     403: "The user's role does not allow this.",
     404: "No such document, or one of another team.",
+    409: "The Idempotency-Key was used before for another file.",
     413: "The file is larger than the upload limit.",
+    415: "This kind of file is not supported.",
+    429: "Too many requests with a wrong API token from this address; try again after Retry-After seconds.",
 }
 
 

@@ -21,9 +21,9 @@ from appliance.documents.filters import filter_documents
 from appliance.documents.ingestion import UploadRejected, ingest
 from appliance.documents.models import Document
 from appliance.documents.reveal import record_reveal
+from appliance.middleware import MULTIPART_OVERHEAD
 
 # Multipart framing around the file: allow this much beyond the upload limit before refusing unread.
-MULTIPART_OVERHEAD = 64 * 1024
 # Idempotency keys are stored whole or refused: one cut short would never find its first upload again.
 MAX_IDEMPOTENCY_KEY = Document._meta.get_field("idempotency_key").max_length
 
@@ -71,7 +71,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         parameters=[
             OpenApiParameter("Idempotency-Key", {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY}, OpenApiParameter.HEADER)
         ],
-        responses={202: DocumentSerializer, 200: DocumentSerializer, **error_responses(400, 401, 403, 413)},
+        responses={202: DocumentSerializer, 200: DocumentSerializer, **error_responses(400, 401, 403, 409, 413, 415)},
     )
     def create(self, request):
         """Upload one document (multipart field ``file``, optional ``doc_type``). 202 when queued; 200 when the
