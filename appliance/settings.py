@@ -242,10 +242,16 @@ CELERY_TASK_ROUTES = {
     "documents.retrain_type": {"queue": "inference"},
     "documents.sweep_stuck": {"queue": "default"},
 }
+# The audit chain's head is signed every COLONY_AUDIT_SIGN_SECONDS, every COLONY_AUDIT_SIGN_EVERY
+# events (after their commit), and when bin/start starts: truncating or rewriting the log is caught
+# from the first minute, not after a day.
+COLONY_AUDIT_SIGN_SECONDS = env.int("COLONY_AUDIT_SIGN_SECONDS", default=3600)
+COLONY_AUDIT_SIGN_EVERY = env.int("COLONY_AUDIT_SIGN_EVERY", default=100)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-documents": {"task": "documents.sweep_stuck", "schedule": 300.0},
     "audit-verify-chain": {"task": "audit.verify_chain", "schedule": 3600.0, "options": {"queue": "default"}},
-    "audit-sign-head": {"task": "audit.sign_head", "schedule": 86400.0, "options": {"queue": "default"}},
+    "audit-sign-head": {"task": "audit.sign_head", "schedule": float(COLONY_AUDIT_SIGN_SECONDS),
+                        "options": {"queue": "default"}},
     "audit-purge-expired": {"task": "audit.purge_expired", "schedule": 86400.0, "options": {"queue": "default"}},
 }
 # Days to keep a document (original, text, derived data) by document type; "default" for

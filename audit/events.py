@@ -17,10 +17,11 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from audit import chain
+from audit import chain, signing
 from audit.models import AuditEvent
 
 # Letters, digits and a little punctuation, no spaces and no "@": room for codes,
@@ -246,6 +247,11 @@ def append(event):
         event.at = timezone.now()
         event.hash = chain.event_hash(event)
         event.save(using=using)
+        every = settings.COLONY_AUDIT_SIGN_EVERY
+        if every > 0 and event.seq % every == 0:
+            # After the commit: a head signed inside a transaction that then rolled back would look
+            # like events removed from the end of the log.
+            transaction.on_commit(signing.sign_head_quietly, using=using)
     return event
 
 

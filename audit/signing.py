@@ -174,6 +174,23 @@ def sign_head():
     )
 
 
+def sign_head_quietly():
+    """sign_head() for callers that must not fail because signing did (every N events): a failure
+    is logged, and the hourly signature and audit_verify still catch what it would have."""
+    try:
+        return sign_head()
+    except Exception:  # noqa: BLE001 - the event is stored; its signature can come later
+        logger.exception("could not sign the audit head")
+        return None
+
+
+def last_signed_at():
+    """When the newest head was signed (None: never)."""
+    from audit.models import ChainSignature
+
+    return ChainSignature.objects.order_by("-signed_at").values_list("signed_at", flat=True).first()
+
+
 def signed_heads():
     """Every signed head known, from the table and from the file, as dicts (duplicates merged)."""
     from audit.models import ChainSignature

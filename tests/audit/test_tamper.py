@@ -121,3 +121,25 @@ def test_the_command_names_the_first_broken_link(capsys):
     as_owner(("UPDATE audit_auditevent SET outcome = 'ok' WHERE id = %s", [events[0].pk]))
     with pytest.raises(CommandError, match=f"event #{events[0].seq}"):
         call_command("audit_verify")
+
+
+def test_the_head_is_signed_every_n_events_once_they_are_committed(settings, django_capture_on_commit_callbacks):
+    settings.COLONY_AUDIT_SIGN_EVERY = 4
+    events = []
+    for _ in range(10):  # each in its own transaction, as the pipeline's stages record them
+        with django_capture_on_commit_callbacks(execute=True):
+            events += some_events(1)
+    assert [head["seq"] for head in signing.signed_heads() if head["source"] == "table"] == [events[3].seq, events[7].seq]
+    # Dropping the last events after the eighth is no longer silent, without waiting for the hourly signature.
+    as_owner(("DELETE FROM audit_auditevent WHERE seq > %s", [events[6].seq]))
+    assert (verify_chain().ok, verify_chain().problem) == (False, "signed_head_missing")
+
+
+def test_the_head_is_signed_hourly_and_the_command_says_how_old_the_last_signature_is(settings, capsys):
+    assert settings.CELERY_BEAT_SCHEDULE["audit-sign-head"]["schedule"] == 3600
+    some_events()
+    call_command("audit_verify")
+    assert "no signed head yet" in capsys.readouterr().out
+    call_command("audit_sign_head")
+    call_command("audit_verify")
+    assert "last signature 0 minute(s) ago" in capsys.readouterr().out
