@@ -50,7 +50,7 @@ def main():
     from appliance.documents.specialists import load_documents, unreadable_message
     from extraction.batch import runtime_or_none
     from extraction.doctypes.registry import default_registry
-    from extraction.fields.general.training import measure, train
+    from extraction.fields.general.training import MIN_DOCUMENTS, measure, train
 
     runtime = runtime_or_none()
     if runtime is None:
@@ -64,6 +64,9 @@ def main():
         if unreadable:
             print(unreadable_message(unreadable))
         half = len(documents) // 2
+        if half < MIN_DOCUMENTS:
+            print(f"{name}: {len(documents)} labelled documents; two halves of at least {MIN_DOCUMENTS} are needed")
+            continue
         totals = {"rules": [], "specialist": []}
         for fold, (training, measured) in enumerate([(documents[:half], documents[half:]),
                                                      (documents[half:], documents[:half])]):
