@@ -43,7 +43,9 @@ def test_a_killed_worker_is_restarted_and_the_web_server_stays_up(embedded_env, 
         assert wait_until(lambda: _healthy(port), timeout=90), (tmp_path / "log" / "web.log").read_text()[-2000:]
         worker = wait_until(lambda: _running_pid(env, "worker"), timeout=90)
         assert worker, _ctl(env, "status")
-        os.kill(worker, signal.SIGKILL)
+        # The worker and its pool processes (supervisor starts each program as a process group), as an
+        # out-of-memory kill would take them: killing the main process alone leaves its pool orphaned.
+        os.killpg(worker, signal.SIGKILL)
         web_up = []
 
         def restarted():
