@@ -18,3 +18,4 @@ def test_a_redis_broker_is_moved_to_the_test_database_of_the_same_server(tmp_pat
     assert environ["CELERY_BROKER_URL"] == "redis://broker.internal:6379/15"
     assert environ["COLONY_VAR_DIR"] == str(var_dir) != "/srv/colony"
     var_dir.rmdir()
+
