@@ -27,6 +27,11 @@ def _dedicated():
     return {"invoice": invoice.extract, "receipt": receipt.extract, "nda": nda.extract}
 
 
+def has_rules(type_name: str) -> bool:
+    """Whether the type has dedicated code (receipt, nda, invoice)."""
+    return type_name in _dedicated()
+
+
 def rule_fields(doc: DocText, spec: TypeSpec, runtime=None) -> dict[str, FieldResult] | None:
     """What the type's dedicated code finds; None for a type without any."""
     extractor = _dedicated().get(spec.name)

@@ -67,8 +67,12 @@ def test_retraining_is_queued_once_every_n_corrections(notice_type, settings, dj
 
 
 def test_shipped_types_with_their_own_extractor_are_not_retrained(doc_types, settings):
+    """Enough reviewed documents and corrections, but a specialist over the receipt rules is trained on request only."""
     settings.COLONY_RETRAIN_AFTER = 1
     receipt = DocumentType.objects.get(name="receipt")
+    for seed in range(10):
+        reviewed_notice(receipt, seed)
+    assert retraining.corrections_of(receipt) == 10
     assert not retraining.schedule_if_due(receipt)
 
 
