@@ -1,14 +1,32 @@
 """The Celery application: settings come from Django's (CELERY_* names)."""
+import ctypes
+import ctypes.util
 import os
+import signal
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import beat_embedded_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
 
 app = Celery("colony")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# prctl(2)'s PR_SET_PDEATHSIG: the kernel sends a signal to this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+@worker_process_init.connect
+@beat_embedded_init.connect
+def die_with_the_worker(**kwargs):
+    """A pool process (or the scheduler bin/start embeds, -B) ends when the worker's main process dies
+    (kill -9, out of memory): left orphaned, each pool process held its loaded models (~400 MB) while
+    supervisor started a new worker beside it."""
+    libc = ctypes.util.find_library("c")
+    if libc:
+        ctypes.CDLL(libc, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @worker_process_init.connect

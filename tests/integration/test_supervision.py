@@ -30,6 +30,18 @@ def _running_pid(env, program):
     return int(pid) if pid.isdigit() and int(pid) > 0 else None
 
 
+def _children(pid):
+    """The process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                found.append(int(status.parent.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_a_killed_worker_is_restarted_and_the_web_server_stays_up(embedded_env, tmp_path):
     manage(embedded_env, "migrate", "--noinput")
     port = free_port()
@@ -43,9 +55,9 @@ def test_a_killed_worker_is_restarted_and_the_web_server_stays_up(embedded_env, 
         assert wait_until(lambda: _healthy(port), timeout=90), (tmp_path / "log" / "web.log").read_text()[-2000:]
         worker = wait_until(lambda: _running_pid(env, "worker"), timeout=90)
         assert worker, _ctl(env, "status")
-        # The worker and its pool processes (supervisor starts each program as a process group), as an
-        # out-of-memory kill would take them: killing the main process alone leaves its pool orphaned.
-        os.killpg(worker, signal.SIGKILL)
+        pool = wait_until(lambda: _children(worker), timeout=60)
+        assert pool, "the worker started no pool processes"
+        os.kill(worker, signal.SIGKILL)  # the main process alone: its pool processes must not outlive it
         web_up = []
 
         def restarted():
@@ -55,6 +67,7 @@ def test_a_killed_worker_is_restarted_and_the_web_server_stays_up(embedded_env, 
 
         assert wait_until(restarted, timeout=90), _ctl(env, "status")
         assert all(web_up) and _healthy(port)
+        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pool), timeout=30), pool
     finally:
         supervisor.send_signal(signal.SIGTERM)
         try:
