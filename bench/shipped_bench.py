@@ -50,7 +50,7 @@ def main():
     from appliance.documents.specialists import load_documents, unreadable_message
     from extraction.batch import runtime_or_none
     from extraction.doctypes.registry import default_registry
-    from extraction.fields.general.training import MIN_DOCUMENTS, measure, train
+    from extraction.fields.general.training import MIN_DOCUMENTS, Tally, measure, train
 
     runtime = runtime_or_none()
     if runtime is None:
@@ -79,20 +79,11 @@ def main():
                 totals[tag].append(figures)
             print(f"{name} fold {fold}: trained on {len(training)} in {seconds:.0f} s, measured on {len(measured)}")
         for tag, folds in totals.items():
-            print(_line(f"{name} {tag}", _pooled(folds)))
+            # Both folds as one, from their counts.
+            pooled = lambda figures: sum((f["counts"] for f in figures), Tally()).figures()  # noqa: E731
+            print(_line(f"{name} {tag}", pooled(folds)))
             for field in folds[0]["fields"]:
-                print(_line(f"  {field}", _pooled([f["fields"][field] for f in folds if field in f["fields"]])))
-
-
-def _pooled(folds):
-    """Both folds' figures as one (weighted by their values)."""
-    values = sum(f["values"] for f in folds)
-    correct = sum(f["accuracy"] * f["values"] for f in folds)
-    accepted = sum(f["automation"] * f["values"] for f in folds)
-    accepted_correct = sum((f["auto_precision"] or 0) * f["automation"] * f["values"] for f in folds)
-    return {"values": values, "accuracy": correct / values if values else 0.0,
-            "automation": accepted / values if values else 0.0,
-            "auto_precision": accepted_correct / accepted if accepted else None}
+                print(_line(f"  {field}", pooled([f["fields"][field] for f in folds if field in f["fields"]])))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from appliance.documents.models import Document
 from appliance.documents.reveal import record_reveal
 from appliance.middleware import MULTIPART_OVERHEAD
 
-# Multipart framing around the file: allow this much beyond the upload limit before refusing unread.
 # Idempotency keys are stored whole or refused: one cut short would never find its first upload again.
 MAX_IDEMPOTENCY_KEY = Document._meta.get_field("idempotency_key").max_length
 

@@ -17,7 +17,7 @@ from extraction.fields.general import zeroshot
 from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, propose
 from extraction.fields.general.features import CandidateTable, Layout, priors, rule_votes, similarities, unit
 from extraction.fields.general.kinds import Kind, item_schema, kind_of
-from extraction.fields.general.matching import same_value
+from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
 from extraction.validation.decision import METHODS_DISAGREE
@@ -173,7 +173,7 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
             scores, confidences = ranked
             result = _result(doc, field, table.proposals, scores, confidences, confidences >= 0.5)
             result.model = specialist.system
-            if rules is not None and not _same_values(table.kind, _values(rules.get(field.name)), _values(result)):
+            if rules is not None and not same_values(table.kind, _values(rules.get(field.name)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
         elif rules is not None:  # the ranker failed: the rules' value stands, and says so
             if field.name in fields:
@@ -188,10 +188,6 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
                 result.notes.append(SPECIALIST_UNAVAILABLE)
         fields[field.name] = result
     return fields
-
-
-def _same_values(kind: Kind, ours: list, theirs: list) -> bool:
-    return len(ours) == len(theirs) and all(any(same_value(kind, a, b) for b in theirs) for a in ours)
 
 
 def _rank_or_none(ranker, table):

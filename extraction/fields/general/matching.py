@@ -51,3 +51,8 @@ def matches_label(kind: Kind, label, value) -> bool:
     """``same_value`` against a label that may be a list (any of its items)."""
     labels = label if isinstance(label, list) else [label]
     return any(same_value(kind, item, value, fuzzy=True) for item in labels)
+
+
+def same_values(kind: Kind, labels: list, values: list) -> bool:
+    """Whether two lists of values are the same values (a list field's items, in any order)."""
+    return len(values) == len(labels) and all(any(same_value(kind, label, value) for value in values) for label in labels)

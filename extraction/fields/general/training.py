@@ -16,7 +16,7 @@ from extraction.evidence import DocText
 from extraction.fields.general import DocumentCandidates
 from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.kinds import kind_of
-from extraction.fields.general.matching import matches_label, same_value
+from extraction.fields.general.matching import matches_label, same_value, same_values
 from extraction.fields.general.specialist import FieldRanker, Specialist
 from extraction.fields.registry import extract_with, rule_fields
 from extraction.validation.decision import FieldStatus
@@ -109,7 +109,7 @@ def _correct(kind, label, value, is_list) -> bool:
     if is_list:
         labels = label if isinstance(label, list) else [label]
         values = value if isinstance(value, list) else [value]
-        return len(values) == len(labels) and all(any(same_value(kind, l, v) for v in values) for l in labels)
+        return same_values(kind, labels, values)
     return same_value(kind, label, value)
 
 
@@ -201,12 +201,7 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
             if result is not None and result.status == FieldStatus.ACCEPTED:
                 tally.accepted += hits + (len(left) if isinstance(label, list) else int(hits == 0))
                 tally.accepted_correct += hits
-    total = Tally()
-    for tally in tallies.values():
-        total.gold += tally.gold
-        total.correct += tally.correct
-        total.accepted += tally.accepted
-        total.accepted_correct += tally.accepted_correct
+    total = sum(tallies.values(), Tally())
     return {**total.figures(), "fields": {name: tally.figures() for name, tally in tallies.items() if tally.gold}}
 
 
@@ -219,8 +214,13 @@ class Tally:
     accepted: int = 0
     accepted_correct: int = 0
 
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(self.gold + other.gold, self.correct + other.correct, self.accepted + other.accepted,
+                     self.accepted_correct + other.accepted_correct)
+
     def figures(self) -> dict:
+        """The rates, with the counts they come from (to pool several measurements exactly)."""
         gold = self.gold
-        return {"values": gold, "accuracy": self.correct / gold if gold else 0.0,
+        return {"counts": self, "values": gold, "accuracy": self.correct / gold if gold else 0.0,
                 "automation": self.accepted / gold if gold else 0.0,
                 "auto_precision": self.accepted_correct / self.accepted if self.accepted else None}
