@@ -1,5 +1,6 @@
 """Smoke test of the embedded defaults: SQLite and the filesystem broker under a fresh var/,
 the real web server and a real worker, no PostgreSQL or Redis involved."""
+import http.client
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from tests import docgen
 from tests.integration.workers import REPO, stop, wait_until
 
 pytestmark = pytest.mark.integration
+UPLOAD_LIMIT = 200 * 1024
 
 
 def free_port():
@@ -58,6 +60,7 @@ def multipart(name, content):
 
 
 def test_fresh_var_dir_runs_web_and_worker_on_embedded_defaults(embedded_env, tmp_path):
+    embedded_env["COLONY_MAX_UPLOAD_BYTES"] = str(UPLOAD_LIMIT)
     manage(embedded_env, "migrate", "--noinput")
     secret = tmp_path / "var" / "secret_key"
     assert secret.exists() and oct(secret.stat().st_mode & 0o777) == "0o600"
@@ -91,9 +94,27 @@ def test_fresh_var_dir_runs_web_and_worker_on_embedded_defaults(embedded_env, tm
         assert document["status"] in ("done", "needs_review"), document["failure_reason"]
         _, text = api(port, token, f"/api/v1/documents/{created['id']}/text/")
         assert "Embedded page two" in text["pages"][1]["text"]
+
+        # Chunked transfer (no Content-Length), as gunicorn hands it over: stored, and 413 past the limit.
+        small = chunked_upload(port, token, "letter.txt", b"A short letter.\n" * 10)
+        assert small[0] == 202, small
+        too_big = chunked_upload(port, token, "big.txt", b"x" * (2 * UPLOAD_LIMIT))
+        assert too_big[0] == 413 and json.loads(too_big[1])["error"]["code"] == "too_large"
     finally:
         stop(web)
         stop(worker)
+
+
+def chunked_upload(port, token, name, content):
+    body, headers = multipart(name, content)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", "/api/v1/documents/", body=iter([body[i:i + 65536] for i in range(0, len(body), 65536)]),
+                           headers={**headers, "Authorization": f"Token {token}"}, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def _healthy(port):
