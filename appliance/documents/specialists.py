@@ -92,6 +92,11 @@ def unreadable_message(unreadable: list[str]) -> str:
 
 def train_type(doc_type: DocumentType, documents: list[Labelled], runtime) -> Outcome:
     """Train a new version on most documents, compare it with the promoted one on the rest, promote if not worse."""
+    with store.training_lock(doc_type.name):
+        return _train_and_compare(doc_type, documents, runtime)
+
+
+def _train_and_compare(doc_type: DocumentType, documents: list[Labelled], runtime) -> Outcome:
     started = time.perf_counter()
     spec = doc_type.to_spec()
     held_back = [d for i, d in enumerate(documents) if i % HOLD_BACK == HOLD_BACK - 1]

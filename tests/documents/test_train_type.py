@@ -1,5 +1,6 @@
 """manage.py train_type: a specialist learned from labelled documents, promoted only when not worse,
 used by extraction and named in the audit log; bad input refused before anything is written."""
+import fcntl
 import json
 import random
 
@@ -68,6 +69,30 @@ def test_a_version_worse_on_held_back_documents_is_rejected(tmp_path, built_mode
     assert "rejected" in capsys.readouterr().out
     assert store.promoted_version(NAME) == "v1"
     assert [(v["version"], v["status"]) for v in store.versions(NAME)] == [("v1", "promoted"), ("v2", "rejected")]
+
+
+def test_the_version_is_chosen_and_promoted_under_the_types_training_lock(tmp_path, built_models, notice_type, monkeypatch):
+    # A second run (train_type beside an automatic retraining) waits for the lock, so it neither takes
+    # the same version number nor compares itself with a version about to be replaced.
+    held = []
+
+    def lock_is_held():
+        with open(store.type_dir(NAME) / store.LOCK_FILE) as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    for name in ("next_version", "promote"):
+        original = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda *a, _original=original, _name=name, **k: (
+            held.append((_name, lock_is_held())), _original(*a, **k))[1])
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    assert held == [("next_version", True), ("promote", True)]
+    assert not lock_is_held()
 
 
 def test_too_few_examples_says_how_many_it_needs(tmp_path, built_models, notice_type):

@@ -11,16 +11,19 @@ within one document.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from extraction.fields.general.specialist import META_FILE, Specialist, SpecialistError
 from extraction.slm.registry import default_models_dir
 
 PROMOTED = "promoted.json"
+LOCK_FILE = ".training.lock"
 DIR_ENV = "COLONY_SPECIALISTS_DIR"
 _cache: dict[Path, tuple[float, object]] = {}
 _lock = threading.Lock()
@@ -36,6 +39,22 @@ def type_dir(type_name: str, models_dir: Path | None = None) -> Path:
     if not re.fullmatch(r"[a-z0-9_-]+", type_name):
         raise ValueError(f"not a type name: {type_name!r}")
     return root(models_dir) / type_name
+
+
+@contextmanager
+def training_lock(type_name: str, models_dir: Path | None = None):
+    """Held while a type's specialist is trained, compared and promoted: a second run (train_type
+    beside an automatic retraining, or two workers) waits for the first, then takes the next version
+    number and is compared with what the first promoted. Without it both took the same number and
+    the later overwrote the earlier's artefact. An OS file lock: released if the process dies."""
+    directory = type_dir(type_name, models_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def next_version(type_name: str, models_dir: Path | None = None) -> str:
