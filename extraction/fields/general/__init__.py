@@ -15,7 +15,15 @@ from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.general import zeroshot
 from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, propose
-from extraction.fields.general.features import CandidateTable, Layout, priors, rule_votes, similarities, unit
+from extraction.fields.general.features import (
+    CandidateTable,
+    Layout,
+    line_relevance,
+    priors,
+    rule_votes,
+    similarities,
+    unit,
+)
 from extraction.fields.general.kinds import Kind, item_schema, kind_of
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
@@ -87,12 +95,15 @@ class DocumentCandidates:
         if not self.encode.available:  # no models built: the priors alone
             return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32), rule_features=votes)
         query = self.encode([field_query(field.name, field.description)])[0]
+        relevance = None
         if with_values:
             contexts, values = self._specialist_view(kind, proposals, dim=len(query))
         else:
             # Zero-shot reads the context before and around the candidate only (the line after misled it).
             contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
-        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes)
+            if kind is Kind.TEXT:
+                relevance = line_relevance(query, proposals, self.layout, self.encode)
+        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
 
     def _rule_proposals(self, rule: FieldResult, proposals: list[Proposal]) -> list[Proposal]:
         """The rules' values as candidates, at their evidence, where no generic candidate stands there already."""
@@ -181,7 +192,7 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
             continue
         else:
             broken = broken or (SpecialistError("its ranker failed") if ranker is not None else None)
-            scores = zeroshot.score(table.kind, table.context_similarity, table.rows)
+            scores = zeroshot.score(table)
             result = _result(doc, field, table.proposals, scores, zeroshot.confidences(scores),
                              scores >= scores.max() - LIST_MARGIN)
             if broken is not None:

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 
 from extraction.evidence import DocText
-from extraction.fields.general.candidates import Proposal, lines_of
+from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, lines_of
 from extraction.fields.general.kinds import Kind
 
 SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
@@ -23,6 +23,7 @@ SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5
 
 
 LINE_TEXT_CHARS = 100
+REFERENCE_LINES = 30  # the document's first lines, whose mean similarity to a field is its typical line's
 NEAR_BEFORE, NEAR_AFTER, NEAR_LINE = 80, 50, 40  # characters of each part of Layout.near
 
 
@@ -84,6 +85,18 @@ class Layout:
         text = self.doc.text
         return [i for i in range(first, last + 1) if text[self.lines[i][0]:self.lines[i][1]].strip()]
 
+    def boundaries(self, proposal: Proposal) -> dict:
+        """Whether a candidate cuts a unit of text: it starts after a line that runs on (ends with a comma),
+        or its last line runs on; and whether a candidate made of whole lines holds a label ("Cashier:",
+        "Tel: ...": a label is not a value, and a value over several lines holds none). A value written
+        over several lines (an address) is whole only where none of these holds."""
+        lines = [self.doc.text[self.lines[i][0]:self.lines[i][1]].strip() for i in self.span_lines(proposal)]
+        if not lines:
+            return {"open_start": 0.0, "open_end": 0.0, "holds_label": 0.0}
+        return {"open_start": float(self._neighbour(self.line_index(proposal.start), -1).endswith(",")),
+                "open_end": float(lines[-1].endswith(",")),
+                "holds_label": float(proposal.source in WHOLE_LINE_SOURCES and any(":" in line for line in lines))}
+
     def label_before(self, proposal: Proposal) -> bool:
         """A label ends right before the candidate, on its line or as the whole line before."""
         text = self.doc.text
@@ -133,6 +146,8 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             "letters": sum(c.isalpha() for c in value) / max(sum(not c.isspace() for c in value), 1),
             "lines": float(p.text.count("\n")),
         }
+        if kind is Kind.TEXT:
+            row.update(layout.boundaries(p))
         if kind is Kind.AMOUNT:
             number = numbers[index]
             row["largest"] = float(number is not None and number == largest)
@@ -163,6 +178,27 @@ def _adds_up(number: float | None, numbers: list[float | None], index: int) -> f
     others = {round(n * 100) for i, n in enumerate(numbers) if n is not None and i != index and n > 0}
     is_difference = any(cents + other in others for other in others if other != cents)
     return 0.5 * is_sum + 0.5 * is_difference
+
+
+# A line counts towards a field when it reads more like the field's description than the document's
+# average line does, by at least this much (cosine similarity).
+RELEVANCE_MARGIN = 0.06
+
+
+def line_relevance(query: np.ndarray, proposals: list[Proposal], layout: Layout, encode) -> np.ndarray:
+    """How far the lines each candidate covers read like the field, beyond the document's typical line:
+    the sum over its lines of (similarity to the field's description - the mean over the first lines -
+    RELEVANCE_MARGIN). A block of lines gains from each line about the field and loses from each line
+    that is not, so the best block starts and ends where the field's lines do (an address over three
+    lines, not its last two nor the shop's name above it). A candidate within a line reads its line."""
+    spans = [layout.span_lines(p) for p in proposals]
+    reference = layout.first_content[:REFERENCE_LINES]
+    needed = sorted(set(reference).union(*spans))
+    if not needed:
+        return np.zeros(len(proposals), dtype=np.float32)
+    similarity = dict(zip(needed, encode([layout.line_text(i) for i in needed]) @ query))
+    typical = float(np.mean([similarity[i] for i in reference])) if reference else 0.0
+    return np.array([sum(similarity[i] - typical - RELEVANCE_MARGIN for i in lines) for lines in spans], dtype=np.float32)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
@@ -209,6 +245,8 @@ class CandidateTable:
     value_vectors: np.ndarray | None = None  # free text only: the candidate's own (redacted) words
     # A type with dedicated code: what its rules say of each candidate (RULE_FEATURES), else None.
     rule_features: np.ndarray | None = None
+    # Zero-shot free text: how far the candidate's lines read like the field (line_relevance), else None.
+    line_relevance: np.ndarray | None = None
 
     def matrix(self) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""

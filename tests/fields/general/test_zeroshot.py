@@ -90,3 +90,41 @@ def test_the_amount_the_figures_add_up_to_beats_a_larger_round_sum_handed_over()
     spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
         "paid": {"type": "string", "x-validators": ["amount"], "description": "The amount the customer paid."}}})
     assert general.extract(doc, spec, runtime=None)["paid"].value == "7.35"
+
+
+SITE_PASS = (
+    "Northwind Logistics Ltd\nUnit 4, Riverside Park,\nEast Lane Industrial Estate,\nLeeds LS9 0AB\n"
+    "Tel: 0113 496 0000\nVISITOR PASS\nVisitor: badge 118\nValid: 12/03/2024\nHost: reception desk\n"
+    "Wear this pass at all times.\nHigh-visibility vests must be worn in the yard.\n"
+    "Do not enter loading bays without an escort.\nPhotography is not permitted.\n"
+    "In an emergency follow the green signs.\nPlease return this pass on leaving.\nThank you for your visit.\n"
+)
+SITE_SPEC = TypeSpec(name="site_pass_x", label="Site pass", description="A pass for visitors to a site.", schema={
+    "type": "object",
+    "properties": {
+        "operator": {"type": "string", "description": "Name of the company running the site."},
+        "site": {"type": "string", "description": "Postal address of the site."},
+    },
+})
+
+
+def test_a_value_written_over_several_lines_is_found_whole(encoder):
+    """The address spans three lines: not its first or last line alone, nor with the name above or the phone below."""
+    fields = general.extract(DocText([SITE_PASS]), SITE_SPEC, runtime=encoder)
+    assert fields["site"].value == "Unit 4, Riverside Park, East Lane Industrial Estate, Leeds LS9 0AB"
+    assert fields["operator"].value == "Northwind Logistics Ltd"
+
+
+def test_the_layout_says_where_a_candidate_cuts_a_unit_of_text():
+    from extraction.fields.general.candidates import propose
+    from extraction.fields.general.features import Layout
+    from extraction.fields.general.kinds import Kind
+
+    doc = DocText([SITE_PASS])
+    layout = Layout(doc)
+    by_value = {p.value: layout.boundaries(p) for p in propose(doc, Kind.TEXT)}
+    assert by_value["Unit 4, Riverside Park, East Lane Industrial Estate, Leeds LS9 0AB"] == {
+        "open_start": 0.0, "open_end": 0.0, "holds_label": 0.0}
+    assert by_value["East Lane Industrial Estate,"] == {"open_start": 1.0, "open_end": 1.0, "holds_label": 0.0}
+    assert by_value["Leeds LS9 0AB Tel: 0113 496 0000"]["holds_label"] == 1.0
+    assert by_value["0113 496 0000"]["holds_label"] == 0.0  # the value after a label is no label
