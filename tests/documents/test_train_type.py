@@ -71,6 +71,24 @@ def test_a_version_worse_on_held_back_documents_is_rejected(tmp_path, built_mode
     assert [(v["version"], v["status"]) for v in store.versions(NAME)] == [("v1", "promoted"), ("v2", "rejected")]
 
 
+def test_a_first_version_worse_than_zero_shot_is_rejected(tmp_path, built_models, notice_type, capsys):
+    # With no version in use, the type is extracted zero-shot: a first specialist must do as well as that.
+    def wrong_in_training(index, fields, text):
+        if index % 5 != 4:  # the training documents label the fee paid and the day of issue
+            fields["charge"] = text.split("Parking fee paid: ")[1].split("\n")[0]
+            fields["offence_day"] = text.split("Issued: ")[1].split("\n")[0]
+        return fields
+
+    write_labelled(tmp_path / "bad", 20, seed=2, label=wrong_in_training)
+    _train(tmp_path / "bad")
+    assert "rejected (worse than zero-shot, in use)" in capsys.readouterr().out
+    assert store.promoted_version(NAME) is None
+    assert [(v["version"], v["status"]) for v in store.versions(NAME)] == [("v1", "rejected")]
+    event = AuditEvent.objects.get(kind="specialist_trained")
+    assert event.outcome == "rejected" and event.details["previous"] == "zero-shot"
+    assert event.details["previous_held_back_accuracy"] > event.details["held_back_accuracy"]
+
+
 def test_the_version_is_chosen_and_promoted_under_the_types_training_lock(tmp_path, built_models, notice_type, monkeypatch):
     # A second run (train_type beside an automatic retraining) waits for the lock, so it neither takes
     # the same version number nor compares itself with a version about to be replaced.

@@ -52,6 +52,6 @@ class Command(BaseCommand):
                 f"  {field:<24} accuracy {figures['accuracy']:.3f}  automation {figures['automation']:.3f}  "
                 f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  "
                 f"candidate recall {figures['candidate_recall']:.3f}  threshold {figures['threshold']:.3f}")
-        previous = "none" if outcome.old_version is None else f"{outcome.old_version} {outcome.old_score:.3f}"
-        verdict = "promoted" if outcome.promoted else "rejected (worse than the version in use)"
-        self.stdout.write(f"held-back accuracy {outcome.new_score:.3f} (in use: {previous}): {verdict}; {outcome.seconds:.0f} s")
+        verdict = "promoted" if outcome.promoted else f"rejected (worse than {outcome.in_use}, in use)"
+        self.stdout.write(f"held-back accuracy {outcome.new_score:.3f} (in use: {outcome.in_use} {outcome.old_score:.3f}): "
+                          f"{verdict}; {outcome.seconds:.0f} s")
