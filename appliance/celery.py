@@ -5,13 +5,27 @@ import os
 import signal
 
 from celery import Celery
-from celery.signals import beat_embedded_init, worker_process_init
+from celery.signals import beat_embedded_init, worker_init, worker_process_init
+
+from appliance import broker
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appliance.settings")
 
 app = Celery("colony")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def restore_what_a_dead_worker_took(sender, **kwargs):
+    """Before consuming, put back the messages a killed predecessor had taken from this worker's queues
+    (appliance/broker.py); only where the deployment says each queue has one worker."""
+    if os.environ.get("COLONY_RESTORE_UNACKED_ON_START", "").lower() not in ("1", "true", "yes"):
+        return
+    queues = set(sender.app.amqp.queues.consume_from or sender.app.amqp.queues)
+    restored = broker.restore_unacknowledged(sender.app, queues)
+    if restored:
+        broker.logger.warning("put back %d message(s) a stopped worker had taken from %s", restored, ", ".join(sorted(queues)))
 
 
 # prctl(2)'s PR_SET_PDEATHSIG: the kernel sends a signal to this process when its parent dies.

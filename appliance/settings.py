@@ -212,7 +212,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Celery. The embedded default is kombu's filesystem transport: no server needed.
+# --- Celery. bin/start runs a local Redis (deploy/embedded/supervisord.conf) and points CELERY_BROKER_URL at
+# it; without one (a manage.py command on its own, the tests' embedded runs) kombu's filesystem transport
+# needs no server, but loses a message its worker took and died holding.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 _broker_dir = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -236,6 +238,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("COLONY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("COLONY_TASK_TIME_LIMIT", default=660)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken and never acknowledged (its worker died) is handed out again after this long: the
+        # safety net where a restarted worker does not put it back at once (appliance/broker.py). Longer than
+        # the longest task may run (retraining: 31 min), so no task is handed to a second worker meanwhile.
+        "visibility_timeout": env.int("COLONY_BROKER_VISIBILITY_SECONDS", default=1900),
+    }
 CELERY_TASK_ROUTES = {
     "documents.extract_text": {"queue": "ingest"},
     "documents.redact_pii": {"queue": "inference"},

@@ -5,7 +5,13 @@ next. ``STAGE_FOR_STATUS`` says which task picks up a document waiting in a
 given status; the sweeper uses it to re-queue documents that got stuck.
 The stages after text extraction: PII redaction, classification, extraction with validation.
 """
+import logging
+
+from kombu.exceptions import OperationalError
+
 from appliance.documents.models import Document
+
+logger = logging.getLogger(__name__)
 
 
 def _stage_for_status():
@@ -25,7 +31,15 @@ def next_stage(document):
 
 
 def start(document):
-    """Queue the stage that ``document``'s status calls for (no-op when final)."""
+    """Queue the stage that ``document``'s status calls for (no-op when final).
+
+    When the broker cannot be reached (restarting, down), the document stays stored in its status and
+    the sweeper queues it once the broker is back: an upload is still accepted, not answered with a 500."""
     task = next_stage(document)
-    if task is not None:
+    if task is None:
+        return
+    try:
         task.delay(str(document.id))
+    except OperationalError as exc:
+        logger.warning("document %s: the broker cannot be reached (%s); the sweeper will queue its next stage",
+                       document.id, type(exc).__name__)

@@ -1,0 +1,33 @@
+"""Queuing a document's next stage: a broker that cannot be reached loses nothing and answers no 500."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from appliance.celery import app
+from appliance.documents.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unreachable_broker():
+    """The Celery app publishing to a Redis port nothing listens on (a broker down or restarting)."""
+    saved = app.conf.broker_write_url, app.conf.broker_transport_options
+    app.conf.broker_write_url, app.conf.broker_transport_options = "redis://127.0.0.1:9/0", {}
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    app.conf.broker_write_url, app.conf.broker_transport_options = saved
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_an_upload_while_the_broker_is_down_is_stored_and_accepted(unreachable_broker, clerk, api_client, caplog,
+                                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client(clerk).post(
+            "/api/v1/documents/", {"file": SimpleUploadedFile("note.txt", b"A short note.\n")}, format="multipart")
+    assert response.status_code == 202
+    document = Document.objects.get(pk=response.json()["id"])
+    assert document.status == Document.Status.RECEIVED  # the sweeper queues it once the broker is back
+    assert document.original.read() == b"A short note.\n"
+    assert "the broker cannot be reached" in caplog.text
