@@ -1,9 +1,10 @@
 """Throughput of the running appliance against the batch path, on the same documents.
 
-    .venv/bin/python bench/appliance_bench.py [--count 100] [--workers 2]
+    .venv/bin/python bench/appliance_bench.py [--count 100] [--workers 2] [--filesystem-broker]
 
-Starts a stack on a fresh data directory (the embedded defaults: SQLite and the filesystem broker;
-or DATABASE_URL / CELERY_BROKER_URL when set, which must then point at a scratch database): the web
+Starts a stack on a fresh data directory (the embedded defaults: SQLite and a Redis of its own on a
+socket, as bin/start runs it; ``--filesystem-broker``: kombu's filesystem transport instead; or
+DATABASE_URL / CELERY_BROKER_URL when set, which must then point at a scratch database): the web
 server and one worker with every queue, as bin/start runs them. Uploads ``--count`` documents through
 the REST API as fast as it answers, waits until every one is final (done, needs_review or failed),
 and reports documents per second from the first upload to the last final status, with each
@@ -133,6 +134,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="worker processes, for both paths")
+    parser.add_argument("--filesystem-broker", action="store_true", help="kombu's filesystem transport, no Redis")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -140,7 +142,19 @@ def main():
         env = {**os.environ, "COLONY_VAR_DIR": str(work / "var"), "DJANGO_SETTINGS_MODULE": "appliance.settings",
                "COLONY_MODELS_DIR": os.environ.get("COLONY_MODELS_DIR", str(REPO / "var" / "models"))}
         (work / "var").mkdir()
-        appliance = appliance_run(env, files, args.workers)
+        broker = None
+        if "CELERY_BROKER_URL" not in env and not args.filesystem_broker:
+            socket_path = work / "redis.sock"
+            broker = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", str(socket_path), "--dir", str(work),
+                                       "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env["CELERY_BROKER_URL"] = f"redis+socket://{socket_path}"
+        try:
+            appliance = appliance_run(env, files, args.workers)
+        finally:
+            if broker is not None:
+                broker.terminate()
+                broker.wait(timeout=30)
         batch = batch_run(env, work / "docs", args.workers)
     n = len(files)
     rate, batch_rate = n / appliance["seconds"], n / batch
