@@ -95,14 +95,13 @@ class DocumentCandidates:
         if not self.encode.available:  # no models built: the priors alone
             return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32), rule_features=votes)
         query = self.encode([field_query(field.name, field.description)])[0]
-        relevance = None
         if with_values:
             contexts, values = self._specialist_view(kind, proposals, dim=len(query))
         else:
             # Zero-shot reads the context before and around the candidate only (the line after misled it).
             contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
-            if kind is Kind.TEXT:
-                relevance = line_relevance(query, proposals, self.layout, self.encode)
+        # Lines are embedded once per document, so the specialist's view has most of them already.
+        relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
         return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
 
     def _rule_proposals(self, rule: FieldResult, proposals: list[Proposal]) -> list[Proposal]:

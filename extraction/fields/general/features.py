@@ -232,9 +232,13 @@ def rule_votes(proposals: list[Proposal], rule_values: list, rule_confidence: fl
     return np.array(rows, dtype=np.float32).reshape(len(proposals), len(RULE_FEATURES))
 
 
-# The prior features, in the order a specialist's feature vector holds them.
-PRIOR_NAMES = ("order", "line", "top", "first_of_value", "repeats", "label_before", "chars", "digits", "upper",
-               "lines", "largest", "magnitude", "size_rank") + tuple(f"source={source}" for source in SOURCES)
+# The prior features, in the order a specialist's feature vector holds them. A ranker keeps the names it was
+# trained with (FieldRanker.prior_names), so adding one here leaves trained specialists usable.
+PRIOR_NAMES_V3 = ("order", "line", "top", "first_of_value", "repeats", "label_before", "chars", "digits", "upper",
+                  "lines", "largest", "magnitude", "size_rank") + tuple(f"source={source}" for source in SOURCES)
+# Then what zero-shot found worth having: words over figures, amounts the others add up to, whole units of
+# text, and how far a candidate's lines read like the field.
+PRIOR_NAMES = PRIOR_NAMES_V3 + ("letters", "arithmetic", "open_start", "open_end", "holds_label", "relevance")
 
 
 @dataclass
@@ -253,9 +257,11 @@ class CandidateTable:
     # Zero-shot free text: how far the candidate's lines read like the field (line_relevance), else None.
     line_relevance: np.ndarray | None = None
 
-    def matrix(self) -> np.ndarray:
+    def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""
-        priors_ = np.array([[row.get(name, 0.0) for name in PRIOR_NAMES] for row in self.rows], dtype=np.float32)
+        relevance = self.line_relevance if self.line_relevance is not None else np.zeros(len(self.rows))
+        priors_ = np.array([[row.get(name, 0.0) if name != "relevance" else float(relevance[i]) for name in prior_names]
+                            for i, row in enumerate(self.rows)], dtype=np.float32)
         parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]
         if self.rule_features is not None:
             parts.append(self.rule_features)

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from extraction.fields.general.features import CandidateTable, unit
+from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, CandidateTable, unit
 
 FORMAT_VERSION = 3  # 2: rankers compare candidates with their training examples; 3: lines read through line embeddings
 # Logistic regression's C: strong regularisation keeps a ranker from learning the training documents'
@@ -52,6 +52,10 @@ class FieldRanker:
         self.model = model
         self.examples = examples  # "context"/"value" -> (right vectors, their documents, mean right, mean wrong)
         self.is_list = is_list
+        self.prior_names = PRIOR_NAMES  # the priors it reads, as trained (older artefacts: PRIOR_NAMES_V3)
+
+    def __setstate__(self, state):
+        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, **state})
 
     @staticmethod
     def _examples(tables, labels) -> dict:
@@ -69,7 +73,7 @@ class FieldRanker:
 
     def _features(self, table: CandidateTable, document: int | None = None) -> np.ndarray:
         """The generic features plus the comparisons with the examples (leaving out ``document``'s own)."""
-        rows = [table.matrix()]
+        rows = [table.matrix(self.prior_names)]
         for name in ("context", "value"):
             if name not in self.examples:
                 continue

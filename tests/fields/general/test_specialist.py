@@ -1,0 +1,39 @@
+"""A field ranker keeps the prior features it was trained with, so new priors leave trained specialists usable."""
+import pickle
+
+import numpy as np
+
+from extraction.fields.general.candidates import Proposal
+from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, CandidateTable
+from extraction.fields.general.kinds import Kind
+from extraction.fields.general.specialist import FieldRanker
+
+
+def _table(seed):
+    rng = np.random.default_rng(seed)
+    proposals = [Proposal(f"{i}.00", f"{i}.00", i * 10, i * 10 + 4, "pattern") for i in range(4)]
+    rows = [{"top": float(i == 0), "letters": 0.0, "arithmetic": float(i == 0)} for i in range(4)]
+    return CandidateTable(Kind.AMOUNT, proposals, rows, rng.random(4).astype(np.float32),
+                          context_vectors=rng.random((4, 8)).astype(np.float32))
+
+
+def test_a_new_ranker_reads_every_prior():
+    tables = [_table(seed) for seed in range(6)]
+    ranker = FieldRanker.fit(tables, [np.array([1, 0, 0, 0])] * 6, is_list=False)
+    assert ranker.prior_names == PRIOR_NAMES
+    assert ranker._features(tables[0]).shape[1] > len(PRIOR_NAMES)
+    scores, _ = ranker.rank(tables[0])
+    assert int(np.argmax(scores)) == 0
+
+
+def test_a_ranker_saved_before_the_new_priors_reads_the_ones_it_was_trained_with(monkeypatch):
+    import extraction.fields.general.specialist as specialist
+
+    monkeypatch.setattr(specialist, "PRIOR_NAMES", PRIOR_NAMES_V3)  # trained by the code before them
+    tables = [_table(seed) for seed in range(6)]
+    old = FieldRanker.fit(tables, [np.array([1, 0, 0, 0])] * 6, is_list=False)
+    del old.__dict__["prior_names"]  # as pickled then: the attribute did not exist
+    loaded = pickle.loads(pickle.dumps(old))
+    assert loaded.prior_names == PRIOR_NAMES_V3
+    scores, _ = loaded.rank(tables[0])  # the feature vector has the width the model was fitted on
+    assert int(np.argmax(scores)) == 0
