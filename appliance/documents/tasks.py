@@ -41,14 +41,16 @@ class StageTask(Task):
         document = Document.objects.filter(pk=args[0]).first() if args else None
         if document is None or document.is_final:
             return
-        logger.error("document %s: %s failed (%s)", document.id, self.stage_label, type(exc).__name__)
+        # The stage the document was in: one task runs several (_advance).
+        stage_label = STAGE_LABELS.get(document.status, self.stage_label)
+        logger.error("document %s: %s failed (%s)", document.id, stage_label, type(exc).__name__)
         if isinstance(exc, ModelUnavailableError):
             # Not the document's fault: the models are missing or broken. The message names the fix.
             document.fail("models_unavailable", f"The local models could not be used: {exc}")
         elif isinstance(exc, SoftTimeLimitExceeded):
-            document.fail("timeout", f"{self.stage_label.capitalize()} took too long and was stopped.")
+            document.fail("timeout", f"{stage_label.capitalize()} took too long and was stopped.")
         else:
-            document.fail("internal_error", f"An internal error stopped {self.stage_label}; the original is kept.")
+            document.fail("internal_error", f"An internal error stopped {stage_label}; the original is kept.")
 
 
 @shared_task(base=StageTask, name="documents.extract_text", stage_label="text extraction")
@@ -86,32 +88,50 @@ def extract_text(document_id):
     transaction.on_commit(lambda: pipeline.start(document))
 
 
-def _run_stage(document_id, expected_status, stage):
-    """Run ``stage`` on the document if it still waits in ``expected_status`` (idempotent), then queue the next."""
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None or document.status != expected_status:
-        return
-    try:
-        # The model work happens outside any transaction; the stage locks the row only to store.
-        stage(document)
-    except processing.StageSuperseded:
-        return
-    pipeline.start(document)
+# The stages after text extraction, all on the inference queue: a worker that finishes one runs the
+# next itself rather than queuing it, so a document costs that queue one message, not three.
+INFERENCE_STAGES = {
+    Document.Status.TEXT_EXTRACTED: processing.redact_pii,
+    Document.Status.PII_REDACTED: processing.classify,
+    Document.Status.CLASSIFIED: processing.extract_and_validate,
+}
+STAGE_LABELS = {Document.Status.RECEIVED: "text extraction", Document.Status.TEXT_EXTRACTED: "PII redaction",
+                Document.Status.PII_REDACTED: "classification", Document.Status.CLASSIFIED: "field extraction"}
+
+
+def _advance(document_id):
+    """Run the inference stages the document waits for, one after another, from the status it is in:
+    a message redelivered after its worker died resumes where that worker stopped, and a document
+    already past them (another worker moved it on) is left alone. Each stage is idempotent."""
+    while True:
+        document = Document.objects.filter(pk=document_id).first()
+        stage = INFERENCE_STAGES.get(document.status) if document is not None else None
+        if stage is None:
+            return
+        before = document.status
+        try:
+            # The model work happens outside any transaction; the stage locks the row only to store.
+            stage(document)
+        except processing.StageSuperseded:
+            return
+        if Document.objects.filter(pk=document_id, status=before).exists():
+            return  # the stage stored nothing new: do not run it again in a loop
 
 
 @shared_task(base=StageTask, name="documents.redact_pii", stage_label="PII redaction")
 def redact_pii(document_id):
-    _run_stage(document_id, Document.Status.TEXT_EXTRACTED, processing.redact_pii)
+    _advance(document_id)
 
 
+# classify and extract_fields: the sweeper queues a document stuck in a later status by its own stage's name.
 @shared_task(base=StageTask, name="documents.classify", stage_label="classification")
 def classify(document_id):
-    _run_stage(document_id, Document.Status.PII_REDACTED, processing.classify)
+    _advance(document_id)
 
 
 @shared_task(base=StageTask, name="documents.extract_fields", stage_label="field extraction")
 def extract_fields(document_id):
-    _run_stage(document_id, Document.Status.CLASSIFIED, processing.extract_and_validate)
+    _advance(document_id)
 
 
 # Retraining reads and ranks every reviewed document of a type: longer than a stage may take.
