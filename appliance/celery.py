@@ -30,6 +30,13 @@ def restore_what_a_dead_worker_took(sender, **kwargs):
 
 # prctl(2)'s PR_SET_PDEATHSIG: the kernel sends a signal to this process when its parent dies.
 _PR_SET_PDEATHSIG = 1
+_MAIN_PID = "COLONY_WORKER_MAIN_PID"
+
+
+@worker_init.connect
+def remember_the_main_process(**kwargs):
+    """The worker's main process id, inherited by the processes it forks (die_with_the_worker checks it)."""
+    os.environ[_MAIN_PID] = str(os.getpid())
 
 
 @worker_process_init.connect
@@ -41,6 +48,11 @@ def die_with_the_worker(**kwargs):
     libc = ctypes.util.find_library("c")
     if libc:
         ctypes.CDLL(libc, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The worker may have died between this process's fork and the line above (killed while starting):
+    # then no signal will come, and this process must not live on as an orphan.
+    main = os.environ.get(_MAIN_PID)
+    if main and os.getppid() != int(main):
+        os._exit(1)
 
 
 @worker_process_init.connect

@@ -88,7 +88,15 @@ def test_a_killed_worker_is_restarted_and_the_web_server_stays_up(supervised):
 
     assert wait_until(restarted, timeout=90), _ctl(env, "status")
     assert all(web_up) and _healthy(port)
-    assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pool), timeout=30), pool
+    assert wait_until(lambda: not any(_alive(pid) for pid in pool), timeout=30), pool
+
+
+def _alive(pid):
+    """Whether a process runs (a zombie waiting for whoever adopted it to reap it has ended)."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
 
 
 def _taken_messages(env):
