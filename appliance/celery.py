@@ -45,12 +45,14 @@ def die_with_the_worker(**kwargs):
     """A pool process (or the scheduler bin/start embeds, -B) ends when the worker's main process dies
     (kill -9, out of memory): left orphaned, each pool process held its loaded models (~400 MB) while
     supervisor started a new worker beside it."""
+    main = os.environ.get(_MAIN_PID)
+    if main == str(os.getpid()):
+        return  # the solo pool: the worker's main process runs the tasks itself
     libc = ctypes.util.find_library("c")
     if libc:
         ctypes.CDLL(libc, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     # The worker may have died between this process's fork and the line above (killed while starting):
     # then no signal will come, and this process must not live on as an orphan.
-    main = os.environ.get(_MAIN_PID)
     if main and os.getppid() != int(main):
         os._exit(1)
 
