@@ -4,12 +4,15 @@ curve — zero-shot and after K labelled examples — on documents never used in
 
     .venv/bin/python bench/general_bench.py till_slip --sizes 0,10,25,50,100,200 --skip 150 --test 75
     .venv/bin/python bench/general_bench.py secrecy_pact --sizes 0,25,50,100,200 --skip 50 --test 80
+    .venv/bin/python bench/general_bench.py till_slip --sizes 0,10,25,50,100,200 --held-out spread --test 100
 
 Needs ../shared/eval/ (skips when absent). Runs on a throwaway database and specialists directory,
 never the appliance's. ``--skip`` leaves out the first documents of the type (those the zero-shot
 weights were chosen on). The documents measured come after the largest training size, and a
 size K trains on the first K of the pool: the evaluation set's files come in runs of one vendor, so
-the smaller sizes, far from the documents measured, share no shops with them.
+the smaller sizes, far from the documents measured, share no shops with them. ``--held-out spread``
+measures on documents taken evenly across the whole type (after ``--skip``) and trains on the others,
+so training and measured documents come from the same mix of senders.
 """
 import argparse
 import json
@@ -30,6 +33,7 @@ def main():
     parser.add_argument("--sizes", default="0,10,25,50")
     parser.add_argument("--skip", type=int, default=0)
     parser.add_argument("--test", type=int, default=100)
+    parser.add_argument("--held-out", choices=("last", "spread"), default="last")
     args = parser.parse_args()
     if not (EVAL / "gold.jsonl").exists():
         print(f"skipped: {EVAL} is absent")
@@ -44,13 +48,15 @@ def main():
         (work / "map.json").write_text(json.dumps({args.name: {"from": trial["from"], "fields": trial["fields"]}}))
         (work / "types.json").write_text(json.dumps({args.name: trial["type"]}))
         subprocess.run([sys.executable, str(EVAL / "rename_type.py"), "prep", str(work / "map.json"), args.name,
-                        str(EVAL / "docs"), str(EVAL / "gold.jsonl"), str(work / "set"), str(max(sizes) + args.test),
+                        str(EVAL / "docs"), str(EVAL / "gold.jsonl"), str(work / "set"),
+                        str(max(sizes) + args.test if args.held_out == "last" else 10**6),
                         str(args.skip)], check=True, stdout=subprocess.DEVNULL)
         manage = [str(PYTHON), str(REPO / "manage.py")]
         subprocess.run(manage + ["migrate", "-v0"], check=True, env=env)
         subprocess.run(manage + ["import_type", str(work / "types.json")], check=True, env=env, stdout=subprocess.DEVNULL)
         subprocess.run(manage + ["learning_curve", args.name, "--docs", str(work / "set" / "docs"),
-                                 "--gold", str(work / "set" / "gold.jsonl"), "--sizes", args.sizes, "--test", str(args.test)],
+                                 "--gold", str(work / "set" / "gold.jsonl"), "--sizes", args.sizes, "--test", str(args.test),
+                                 "--held-out", args.held_out],
                        check=True, env=env)
 
 

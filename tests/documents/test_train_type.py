@@ -7,6 +7,7 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
+from appliance.documents.management.commands.learning_curve import Command as LearningCurve
 from appliance.documents.models import DocumentType, ExampleDocument
 from audit.models import AuditEvent
 from extraction.doctypes.registry import TypeRegistry
@@ -197,11 +198,23 @@ def test_the_learning_curve_measures_each_size_on_documents_it_never_trained_on(
     assert store.versions(NAME) == []  # nothing is stored
 
 
-@pytest.mark.parametrize("sizes, message", [("0,abc", "numbers"), ("0,3", "at least 8"), ("0,40", "none to measure")])
-def test_the_learning_curve_refuses_sizes_it_cannot_measure(tmp_path, built_models, notice_type, sizes, message):
+@pytest.mark.parametrize("sizes, extra, message", [("0,abc", [], "numbers"), ("0,3", [], "at least 8"),
+                                                   ("0,40", [], "none to measure"),
+                                                   ("0,20", ["--held-out", "spread", "--test", "11"], "need 31")])
+def test_the_learning_curve_refuses_sizes_it_cannot_measure(tmp_path, built_models, notice_type, sizes, extra, message):
     docs, gold = write_labelled(tmp_path / "set", 30)
     with pytest.raises(CommandError, match=message):
-        call_command("learning_curve", NAME, "--docs", str(docs), "--gold", str(gold), "--sizes", sizes)
+        call_command("learning_curve", NAME, "--docs", str(docs), "--gold", str(gold), "--sizes", sizes, *extra)
+
+
+def test_a_spread_learning_curve_measures_documents_from_across_the_set_and_trains_on_the_others():
+    documents = list(range(100))
+    pool, measured = LearningCurve._split(documents, 60, 20, "spread")
+    assert len(measured) == 20 and not set(pool) & set(measured) and set(pool) | set(measured) == set(documents)
+    assert min(measured) < 10 and max(measured) >= 90  # from the first senders to the last
+    assert pool[:10] != sorted(pool[:10])  # the smallest sizes are no single run of the set
+    assert LearningCurve._split(documents, 60, 20, "spread") == (pool, measured)  # the same split every run
+    assert LearningCurve._split(documents, 60, 20, "last") == (documents[:60], documents[60:])
 
 
 def test_a_ranker_that_fails_on_a_document_falls_back_to_zero_shot(tmp_path, built_models, notice_type):
