@@ -93,7 +93,9 @@ class DocumentCandidates:
         votes = None if self.rules is None else rule_votes(
             proposals, _values(rule), float(rule.confidence) if rule else 0.0, lambda a, b: same_value(kind, a, b))
         if not self.encode.available:  # no models built: the priors alone
-            return CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32), rule_features=votes)
+            table = CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32), rule_features=votes)
+            table.zero_shot = zeroshot.score(table)
+            return table
         query = self.encode([field_query(field.name, field.description)])[0]
         if with_values:
             contexts, values = self._specialist_view(kind, proposals, dim=len(query))
@@ -102,7 +104,14 @@ class DocumentCandidates:
             contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
         # Lines are embedded once per document, so the specialist's view has most of them already.
         relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
-        return CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
+        table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
+        table.zero_shot = zeroshot.score(table)
+        return table
+
+    def zero_shot(self, field) -> FieldResult | None:
+        """The field's value as zero-shot ranks it, from the schema alone (None: no candidate)."""
+        table = self.table(field)
+        return None if table is None else zero_shot_result(self.doc, field, table)
 
     def _rule_proposals(self, rule: FieldResult, proposals: list[Proposal]) -> list[Proposal]:
         """The rules' values as candidates, at their evidence, where no generic candidate stands there already."""
@@ -191,13 +200,16 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
             continue
         else:
             broken = broken or (SpecialistError("its ranker failed") if ranker is not None else None)
-            scores = zeroshot.score(table)
-            result = _result(doc, field, table.proposals, scores, zeroshot.confidences(scores),
-                             scores >= scores.max() - LIST_MARGIN)
+            result = zero_shot_result(doc, field, table)
             if broken is not None:
                 result.notes.append(SPECIALIST_UNAVAILABLE)
         fields[field.name] = result
     return fields
+
+
+def zero_shot_result(doc: DocText, field, table: CandidateTable) -> FieldResult:
+    scores = table.zero_shot
+    return _result(doc, field, table.proposals, scores, zeroshot.confidences(scores), scores >= scores.max() - LIST_MARGIN)
 
 
 def _rank_or_none(ranker, table):

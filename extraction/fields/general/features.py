@@ -155,11 +155,29 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             row["magnitude"] = number / largest if number is not None and largest and largest > 0 else 0.0
             row["size_rank"] = sum(1 for n in numbers if n is not None and number is not None and n > number) / total
             row["arithmetic"] = _adds_up(number, numbers, index)
+            row["adjusted"], row["adjusted_later"] = _near_amounts(number, numbers, index)
         for source in SOURCES:
             row[f"source={source}"] = float(p.source == source)
         seen_values.add(key)
         rows.append(row)
     return rows
+
+
+# Two different amounts this close are one figure before and after an adjustment (rounding to the nearest
+# coin, a small fee or discount), not two figures.
+NEAR_AMOUNT = 0.01
+
+
+def _near_amounts(number: float | None, numbers: list[float | None], index: int) -> tuple[float, float]:
+    """Whether a nearly equal, different amount stands before this one (it is the adjusted figure), and
+    whether one stands after it (it is the figure before the adjustment)."""
+    if number is None or number <= 0:
+        return 0.0, 0.0
+
+    def near(other):
+        return other is not None and other != number and abs(other - number) <= NEAR_AMOUNT * number
+
+    return float(any(near(n) for n in numbers[:index])), float(any(near(n) for n in numbers[index + 1:]))
 
 
 def _adds_up(number: float | None, numbers: list[float | None], index: int) -> float:
@@ -238,7 +256,11 @@ PRIOR_NAMES_V3 = ("order", "line", "top", "first_of_value", "repeats", "label_be
                   "lines", "largest", "magnitude", "size_rank") + tuple(f"source={source}" for source in SOURCES)
 # Then what zero-shot found worth having: words over figures, amounts the others add up to, whole units of
 # text, and how far a candidate's lines read like the field.
-PRIOR_NAMES = PRIOR_NAMES_V3 + ("letters", "arithmetic", "open_start", "open_end", "holds_label", "relevance")
+PRIOR_NAMES_V4 = PRIOR_NAMES_V3 + ("letters", "arithmetic", "open_start", "open_end", "holds_label", "relevance")
+# Then what zero-shot makes of the candidate (zeroshot.score): how far below the document's best it scores, and
+# whether it is the best (with few examples a ranker learns little more than whether to trust zero-shot); and
+# whether an amount is the figure after an adjustment or the one before it (_near_amounts).
+PRIOR_NAMES = PRIOR_NAMES_V4 + ("zero_shot_margin", "zero_shot_best", "adjusted", "adjusted_later")
 
 
 @dataclass
@@ -256,11 +278,17 @@ class CandidateTable:
     rule_features: np.ndarray | None = None
     # Zero-shot free text: how far the candidate's lines read like the field (line_relevance), else None.
     line_relevance: np.ndarray | None = None
+    # What zero-shot scores each candidate (zeroshot.score), once the rest is known.
+    zero_shot: np.ndarray | None = None
 
     def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""
-        relevance = self.line_relevance if self.line_relevance is not None else np.zeros(len(self.rows))
-        priors_ = np.array([[row.get(name, 0.0) if name != "relevance" else float(relevance[i]) for name in prior_names]
+        count = len(self.rows)  # a table has at least one candidate
+        zero_shot = self.zero_shot if self.zero_shot is not None else np.zeros(count)
+        computed = {"relevance": self.line_relevance if self.line_relevance is not None else np.zeros(count),
+                    "zero_shot_margin": zero_shot - zero_shot.max(),
+                    "zero_shot_best": (zero_shot == zero_shot.max()).astype(np.float32)}
+        priors_ = np.array([[float(computed[name][i]) if name in computed else row.get(name, 0.0) for name in prior_names]
                             for i, row in enumerate(self.rows)], dtype=np.float32)
         parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]
         if self.rule_features is not None:

@@ -37,3 +37,28 @@ def test_a_ranker_saved_before_the_new_priors_reads_the_ones_it_was_trained_with
     assert loaded.prior_names == PRIOR_NAMES_V3
     scores, _ = loaded.rank(tables[0])  # the feature vector has the width the model was fitted on
     assert int(np.argmax(scores)) == 0
+
+
+def _table_zero_shot_knows(seed):
+    """A table where only zero-shot's score tells the right candidate (the first) apart."""
+    rng = np.random.default_rng(seed)
+    proposals = [Proposal(f"{i}.00", f"{i}.00", i * 10, i * 10 + 4, "pattern") for i in range(5)]
+    table = CandidateTable(Kind.AMOUNT, proposals, [{} for _ in range(5)], rng.random(5).astype(np.float32),
+                           context_vectors=rng.random((5, 8)).astype(np.float32))
+    table.zero_shot = np.concatenate([[2.0], rng.random(4)]).astype(np.float32)
+    return table
+
+
+def test_the_matrix_says_how_far_below_zero_shots_best_each_candidate_scores():
+    table = _table_zero_shot_knows(0)
+    matrix = table.matrix(("zero_shot_margin", "zero_shot_best"))[:, :3]  # similarity, then the two
+    assert matrix[0, 1:].tolist() == [0.0, 1.0]
+    assert (matrix[1:, 1] < -1.0).all() and (matrix[1:, 2] == 0.0).all()
+
+
+def test_with_few_examples_a_ranker_learns_to_follow_zero_shot():
+    tables = [_table_zero_shot_knows(seed) for seed in range(8)]
+    ranker = FieldRanker.fit(tables, [np.array([1, 0, 0, 0, 0])] * 8, is_list=False)
+    for seed in range(100, 110):
+        scores, _ = ranker.rank(_table_zero_shot_knows(seed))
+        assert int(np.argmax(scores)) == 0

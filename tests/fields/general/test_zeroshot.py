@@ -92,6 +92,14 @@ def test_the_amount_the_figures_add_up_to_beats_a_larger_round_sum_handed_over()
     assert general.extract(doc, spec, runtime=None)["paid"].value == "7.35"
 
 
+
+def test_the_total_after_rounding_beats_the_total_before_it():
+    doc = DocText(["SHOP\nBREAD 3.20\nMILK 4.16\nTOTAL 7.36\nROUNDING ADJ -0.01\nTOTAL DUE 7.35\nPAID BY CARD\n"])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "paid": {"type": "string", "x-validators": ["amount"], "description": "The final amount the customer paid."}}})
+    assert general.extract(doc, spec, runtime=None)["paid"].value == "7.35"
+
+
 SITE_PASS = (
     "Northwind Logistics Ltd\nUnit 4, Riverside Park,\nEast Lane Industrial Estate,\nLeeds LS9 0AB\n"
     "Tel: 0113 496 0000\nVISITOR PASS\nVisitor: badge 118\nValid: 12/03/2024\nHost: reception desk\n"
