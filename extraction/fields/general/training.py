@@ -8,6 +8,7 @@ stores. The rankers that ship are then fitted on all the documents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.kinds import kind_of
 from extraction.fields.general.matching import matches_label, same_value, same_values
 from extraction.fields.general.specialist import FieldRanker, Specialist
-from extraction.fields.registry import extract_with, rule_fields
+from extraction.fields.registry import extract_with, has_rules, rule_fields
 from extraction.validation.decision import FieldStatus
 from extraction.validation.validate import validate_document
 
@@ -50,13 +51,18 @@ class FieldReport:
     accepted: int = 0  # out-of-fold predictions at or above the threshold
     accepted_correct: int = 0
     threshold: float = NEVER
+    # What decides the field: its learned ranker, or, where that ranker did worse out of fold than what the
+    # field has without it, the rules (a type with dedicated code) or zero-shot.
+    ranked_by: str = "specialist"
+    fallback_correct: int = 0  # the documents the rules or zero-shot got right
 
     def as_dict(self) -> dict:
         n = max(self.documents, 1)
         return {"documents": self.documents, "candidate_recall": round(self.reachable / n, 4),
                 "accuracy": round(self.correct / n, 4), "automation": round(self.accepted / n, 4),
                 "auto_precision": round(self.accepted_correct / self.accepted, 4) if self.accepted else None,
-                "threshold": round(self.threshold, 4)}
+                "threshold": round(self.threshold, 4), "ranked_by": self.ranked_by,
+                "without_specialist": round(self.fallback_correct / n, 4)}
 
 
 @dataclass
@@ -70,18 +76,30 @@ class TrainingReport:
         return sum(r.correct for r in self.fields.values()) / total if total else 0.0
 
     def thresholds(self) -> dict[str, float]:
-        return {name: round(r.threshold, 4) for name, r in self.fields.items()}
+        """Thresholds of the fields the specialist ranks (the others keep the type's own)."""
+        return {name: round(r.threshold, 4) for name, r in self.fields.items() if r.ranked_by == "specialist"}
 
     def as_dict(self) -> dict:
         return {"documents": self.documents, "accuracy": round(self.accuracy, 4),
                 "fields": {name: r.as_dict() for name, r in self.fields.items()}}
 
 
-def _tables(spec: TypeSpec, documents: list[Labelled], runtime) -> dict[str, list]:
-    """{field: [(document index, table, labels)]} for every field with a label in a document."""
+class Entry(NamedTuple):
+    """One labelled document's view of one field."""
+
+    document: int  # its index among the training documents
+    table: CandidateTable | None
+    labels: np.ndarray | None  # 0/1 per candidate: is its value the label's
+    label: object
+    fallback: object  # the value the field gets without a ranker: the rules' or zero-shot's
+
+
+def _tables(spec: TypeSpec, documents: list[Labelled], runtime) -> dict[str, list[Entry]]:
+    """{field: [Entry]} for every field with a label in a document."""
     by_field = {f.name: [] for f in spec.fields}
     for index, item in enumerate(documents):
-        candidates = DocumentCandidates(item.doc, spec, runtime, rule_fields(item.doc, spec, runtime))
+        rules = rule_fields(item.doc, spec, runtime)
+        candidates = DocumentCandidates(item.doc, spec, runtime, rules)
         for spec_field in spec.fields:
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
@@ -89,7 +107,8 @@ def _tables(spec: TypeSpec, documents: list[Labelled], runtime) -> dict[str, lis
             table = candidates.table(spec_field, with_values=True)
             labels = (np.array([matches_label(table.kind, label, p.value) for p in table.proposals], dtype=int)
                       if table is not None else None)
-            by_field[spec_field.name].append((index, table, labels, label))
+            fallback = rules.get(spec_field.name) if rules is not None else candidates.zero_shot(spec_field)
+            by_field[spec_field.name].append(Entry(index, table, labels, label, fallback and fallback.value))
     return by_field
 
 
@@ -129,8 +148,8 @@ def _threshold(predictions: list[tuple[float, bool]], target: float) -> float:
     return best
 
 
-def _fit(entries, is_list):
-    usable = [(t, y) for _, t, y, _ in entries if t is not None and y.any()]
+def _fit(entries: list[Entry], is_list):
+    usable = [(e.table, e.labels) for e in entries if e.table is not None and e.labels.any()]
     if not usable:
         return None
     return FieldRanker.fit([t for t, _ in usable], [y for _, y in usable], is_list=is_list)
@@ -149,19 +168,28 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         if not entries:
             continue
         stats = report.fields[spec_field.name] = FieldReport(documents=len(entries))
-        stats.reachable = sum(1 for _, t, y, _ in entries if t is not None and y.any())
+        stats.reachable = sum(1 for e in entries if e.table is not None and e.labels.any())
+        kind = kind_of(spec.schema["properties"][spec_field.name])
+        stats.fallback_correct = sum(e.fallback is not None and _correct(kind, e.label, e.fallback, spec_field.is_list)
+                                     for e in entries)
         predictions = []
         # Interleaved folds. Folds of consecutive documents (a sender's run held out whole) were tried:
         # on renamed receipts 351-425 they automated nothing at 50 examples (0.243 interleaved) and held
         # auto-precision 0.969 at 200 (1.000 interleaved).
         for fold in range(folds):
-            held_out = [e for e in entries if e[0] % folds == fold]
-            ranker = _fit([e for e in entries if e[0] % folds != fold], spec_field.is_list)
-            for _, table, _, label in held_out:
-                value, confidence = _predict(ranker, table, spec_field.is_list)
-                ok = value is not None and _correct(table.kind, label, value, spec_field.is_list)
+            held_out = [e for e in entries if e.document % folds == fold]
+            ranker = _fit([e for e in entries if e.document % folds != fold], spec_field.is_list)
+            for entry in held_out:
+                value, confidence = _predict(ranker, entry.table, spec_field.is_list)
+                ok = value is not None and _correct(kind, entry.label, value, spec_field.is_list)
                 stats.correct += ok
                 predictions.append((confidence, ok))
+        if stats.correct < stats.fallback_correct:
+            # Out of fold, the ranker does worse than what the field has without it (few examples, or a
+            # field zero-shot or the rules already read well): the field keeps that, and says so.
+            stats.ranked_by = "rules" if has_rules(spec.name) else "zero-shot"
+            stats.correct = stats.fallback_correct
+            continue
         stats.threshold = _threshold(predictions, target_precision)
         accepted = [ok for confidence, ok in predictions if confidence >= stats.threshold]
         stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
