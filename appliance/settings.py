@@ -92,6 +92,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# Connections are kept between requests and tasks (checked before reuse): opening one per request or task
+# cost PostgreSQL a backend each time. A burst of 400 receipts through the API on PostgreSQL + Redis
+# (bench/appliance_bench.py): see the README's throughput figures.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("COLONY_DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
