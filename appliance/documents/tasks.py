@@ -25,6 +25,11 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (DatabaseError, OSError)
 
 
+# The stage a document waits for in each status, as failure messages name it.
+STAGE_LABELS = {Document.Status.RECEIVED: "text extraction", Document.Status.TEXT_EXTRACTED: "PII redaction",
+                Document.Status.PII_REDACTED: "classification", Document.Status.CLASSIFIED: "field extraction"}
+
+
 class StageTask(Task):
     """A stage that fails the document with a readable reason once retries are exhausted."""
 
@@ -35,14 +40,13 @@ class StageTask(Task):
     retry_backoff_max = 300
     retry_jitter = True
     max_retries = 5
-    stage_label = "processing"
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         document = Document.objects.filter(pk=args[0]).first() if args else None
         if document is None or document.is_final:
             return
-        # The stage the document was in: one task runs several (_advance).
-        stage_label = STAGE_LABELS.get(document.status, self.stage_label)
+        # The stage the document was in (one task runs several: _advance), named as users read it.
+        stage_label = STAGE_LABELS.get(document.status, "processing")
         logger.error("document %s: %s failed (%s)", document.id, stage_label, type(exc).__name__)
         if isinstance(exc, ModelUnavailableError):
             # Not the document's fault: the models are missing or broken. The message names the fix.
@@ -53,7 +57,7 @@ class StageTask(Task):
             document.fail("internal_error", f"An internal error stopped {stage_label}; the original is kept.")
 
 
-@shared_task(base=StageTask, name="documents.extract_text", stage_label="text extraction")
+@shared_task(base=StageTask, name="documents.extract_text")
 def extract_text(document_id):
     document = Document.objects.filter(pk=document_id).first()
     if document is None or document.status != Document.Status.RECEIVED:
@@ -95,8 +99,6 @@ INFERENCE_STAGES = {
     Document.Status.PII_REDACTED: processing.classify,
     Document.Status.CLASSIFIED: processing.extract_and_validate,
 }
-STAGE_LABELS = {Document.Status.RECEIVED: "text extraction", Document.Status.TEXT_EXTRACTED: "PII redaction",
-                Document.Status.PII_REDACTED: "classification", Document.Status.CLASSIFIED: "field extraction"}
 
 
 def _advance(document_id):
@@ -118,18 +120,18 @@ def _advance(document_id):
             return  # the stage stored nothing new: do not run it again in a loop
 
 
-@shared_task(base=StageTask, name="documents.redact_pii", stage_label="PII redaction")
+@shared_task(base=StageTask, name="documents.redact_pii")
 def redact_pii(document_id):
     _advance(document_id)
 
 
 # classify and extract_fields: the sweeper queues a document stuck in a later status by its own stage's name.
-@shared_task(base=StageTask, name="documents.classify", stage_label="classification")
+@shared_task(base=StageTask, name="documents.classify")
 def classify(document_id):
     _advance(document_id)
 
 
-@shared_task(base=StageTask, name="documents.extract_fields", stage_label="field extraction")
+@shared_task(base=StageTask, name="documents.extract_fields")
 def extract_fields(document_id):
     _advance(document_id)
 
