@@ -94,17 +94,18 @@ class DocumentCandidates:
             proposals, _values(rule), float(rule.confidence) if rule else 0.0, lambda a, b: same_value(kind, a, b))
         if not self.encode.available:  # no models built: the priors alone
             table = CandidateTable(kind, proposals, rows, np.zeros(len(proposals), dtype=np.float32), rule_features=votes)
-            table.zero_shot = zeroshot.score(table)
-            return table
-        query = self.encode([field_query(field.name, field.description)])[0]
-        if with_values:
-            contexts, values = self._specialist_view(kind, proposals, dim=len(query))
         else:
-            # Zero-shot reads the context before and around the candidate only (the line after misled it).
-            contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
-        # Lines are embedded once per document, so the specialist's view has most of them already.
-        relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
-        table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
+            query = self.encode([field_query(field.name, field.description)])[0]
+            if with_values:
+                contexts, values = self._specialist_view(kind, proposals, dim=len(query))
+            else:
+                # Zero-shot reads the context before and around the candidate only (the line after misled it).
+                contexts, values = self.encode([self.layout.context(p) for p in proposals]), None
+            # Lines are embedded once per document, so the specialist's view has most of them already.
+            relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
+            table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
+        # In the specialist's view the context similarity is that of its own view of the context, so there
+        # this is zero-shot's ranking of the candidates as the specialist reads them (a feature, not a fallback).
         table.zero_shot = zeroshot.score(table)
         return table
 
