@@ -4,7 +4,7 @@ curve — zero-shot and after K labelled examples — on documents never used in
 
     .venv/bin/python bench/general_bench.py till_slip --sizes 0,10,25,50,100,200 --skip 150 --test 75
     .venv/bin/python bench/general_bench.py secrecy_pact --sizes 0,25,50,100,200 --skip 50 --test 80
-    .venv/bin/python bench/general_bench.py till_slip --sizes 0,10,25,50,100,200 --held-out spread --test 100
+    .venv/bin/python bench/general_bench.py till_slip --sizes 0,10,25,50,100,200 --skip 50 --test 100 --held-out spread
 
 Needs ../shared/eval/ (skips when absent). Runs on a throwaway database and specialists directory,
 never the appliance's. ``--skip`` leaves out the first documents of the type (those the zero-shot
@@ -12,7 +12,8 @@ weights were chosen on). The documents measured come after the largest training 
 size K trains on the first K of the pool: the evaluation set's files come in runs of one vendor, so
 the smaller sizes, far from the documents measured, share no shops with them. ``--held-out spread``
 measures on documents taken evenly across the whole type (after ``--skip``) and trains on the others,
-so training and measured documents come from the same mix of senders.
+so training and measured documents come from the same mix of senders (receipts skip their first 50
+files: the first 25 receipts and their scans, which would otherwise fall on both sides).
 """
 import argparse
 import json
