@@ -24,7 +24,7 @@ from extraction.fields.general.features import (
     similarities,
     unit,
 )
-from extraction.fields.general.kinds import Kind, item_schema, kind_of
+from extraction.fields.general.kinds import Kind, field_kind, item_schema
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -63,6 +63,12 @@ class Encoder:
         return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
+def kind_of_field(spec: TypeSpec, field, encode: Encoder) -> Kind:
+    """What kind of value ``field`` holds: its schema's word, else its description's (read by the encoder)."""
+    prop = spec.schema.get("properties", {}).get(field.name, {})
+    return field_kind(prop, field_query(field.name, field.description), encode if encode.available else None)
+
+
 class DocumentCandidates:
     """The candidate tables of one document, field by field, computed once for ranking or training."""
 
@@ -77,7 +83,7 @@ class DocumentCandidates:
 
     def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
         prop = self.spec.schema.get("properties", {}).get(field.name, {})
-        kind = kind_of(prop)
+        kind = kind_of_field(self.spec, field, self.encode)
         pattern = item_schema(prop).get("pattern") if kind is Kind.IDENTIFIER else None
         if (kind, pattern) not in self._proposals:
             found = propose(self.doc, kind, pattern)

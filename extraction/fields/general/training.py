@@ -14,9 +14,8 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.general import DocumentCandidates
+from extraction.fields.general import DocumentCandidates, Encoder, kind_of_field
 from extraction.fields.general.features import CandidateTable
-from extraction.fields.general.kinds import kind_of
 from extraction.fields.general.matching import matches_label, same_value, same_values
 from extraction.fields.general.specialist import FieldRanker, Specialist
 from extraction.fields.registry import extract_with, has_rules, rule_fields
@@ -169,7 +168,7 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
             continue
         stats = report.fields[spec_field.name] = FieldReport(documents=len(entries))
         stats.reachable = sum(1 for e in entries if e.table is not None and e.labels.any())
-        kind = kind_of(spec.schema["properties"][spec_field.name])
+        kind = kind_of_field(spec, spec_field, Encoder(runtime))
         stats.fallback_correct = sum(e.fallback is not None and _correct(kind, e.label, e.fallback, spec_field.is_list)
                                      for e in entries)
         predictions = []
@@ -213,7 +212,7 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
                 continue
-            kind = kind_of(spec.schema["properties"][spec_field.name])
+            kind = kind_of_field(spec, spec_field, Encoder(runtime))
             result = fields.get(spec_field.name)
             labels = label if isinstance(label, list) else [label]
             values = [] if result is None else (result.value if isinstance(result.value, list) else [result.value])

@@ -1,7 +1,8 @@
 """A field's kind comes from its schema alone: the same schema under any name is the same kind."""
 import pytest
 
-from extraction.fields.general.kinds import Kind, kind_of
+from extraction.fields.general.kinds import Kind, described_kind, field_kind, kind_of
+from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize("prop, kind", [
@@ -21,3 +22,35 @@ from extraction.fields.general.kinds import Kind, kind_of
 ])
 def test_the_schema_decides_the_kind(prop, kind):
     assert kind_of(prop) is kind
+
+
+@pytest.fixture
+def encode(built_models):
+    from extraction.fields.general import Encoder
+    from extraction.slm import runtime
+
+    return Encoder(runtime)
+
+
+@pytest.mark.parametrize("query, kind", [
+    ("billed on: When the bill was issued.", Kind.DATE),
+    ("made on: The day the contract takes effect.", Kind.DATE),
+    ("grand total: Total sum charged to the buyer, tax included.", Kind.AMOUNT),
+    ("law of: Which state's or country's laws apply to the contract.", Kind.PLACE),
+    ("lasts for: How long the confidentiality obligations last.", Kind.DURATION),
+    ("money: The currency of the sums, as a three-letter code.", Kind.CURRENCY),
+    ("bill no: The reference number of this bill.", Kind.IDENTIFIER),
+    ("seller: The business the goods were bought from.", Kind.TEXT),
+    ("store address: Where the store is: street, town and postcode.", Kind.TEXT),
+    ("parties: Everyone bound by the contract.", Kind.TEXT),
+])
+def test_a_plain_string_field_reads_its_kind_from_its_description(encode, query, kind):
+    assert described_kind(query, encode) is kind
+
+
+def test_the_schema_outranks_the_description(encode):
+    # A field described like a date but declared an e-mail address is an e-mail address.
+    prop = {"type": "string", "format": "email", "description": "When the bill was issued."}
+    assert field_kind(prop, "billed on: When the bill was issued.", encode) is Kind.EMAIL
+    # Without an encoder (no models built) a plain string stays free text.
+    assert field_kind({"type": "string"}, "billed on: When the bill was issued.", None) is Kind.TEXT
