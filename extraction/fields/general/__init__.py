@@ -23,6 +23,7 @@ from extraction.fields.general.features import (
     rule_votes,
     similarities,
     unit,
+    validity,
 )
 from extraction.fields.general.kinds import Kind, field_kind, item_schema
 from extraction.fields.general.matching import same_value, same_values
@@ -110,6 +111,7 @@ class DocumentCandidates:
             # Lines are embedded once per document, so the specialist's view has most of them already.
             relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
             table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
+        table.valid = validity(proposals, tuple(item_schema(prop).get("x-validators") or ()))
         # In the specialist's view the context similarity is that of its own view of the context, so there
         # this is zero-shot's ranking of the candidates as the specialist reads them (a feature, not a fallback).
         table.zero_shot = zeroshot.score(table)

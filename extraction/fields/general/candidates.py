@@ -38,7 +38,7 @@ _CURRENCY = re.compile(r"\b(%s)\b|(%s)" % ("|".join(sorted(ISO_CURRENCIES)), "|"
 _PLACE = re.compile(r"\b(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?(%s)\b" % "|".join(
     re.escape(p) for p in sorted(US_STATES + COUNTRIES + OTHER_PLACES, key=len, reverse=True)))
 _IDENTIFIER = re.compile(r"(?<![\w-])(?=[\w/-]*\d)[A-Z0-9][A-Za-z0-9/-]{3,}[A-Za-z0-9](?![\w-])")
-_BRACKETED_TAIL = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
+BRACKETED_TAIL = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
 _LABEL_VALUE = re.compile(r"^[ \t]*([A-Za-z][\w .'/()-]{1,40}?)[ \t]*[:#][ \t]*(\S[^\n]{0,100}?)[ \t]*$", re.M)
 
 
@@ -78,14 +78,18 @@ def propose(doc: DocText, kind: Kind, pattern: str | None = None) -> list[Propos
         return [Proposal(canonical_place(m.group(1)), m.group(1), m.start(1), m.end(1), "pattern")
                 for m in _PLACE.finditer(text)]
     if kind is Kind.IDENTIFIER:
-        identifier = _IDENTIFIER
         if pattern:
             try:
-                identifier = re.compile(pattern.removeprefix("^").removesuffix("$"))
+                return _matches(re.compile(pattern.removeprefix("^").removesuffix("$")), text, str.strip)
             except re.error:
                 pass
-        return _matches(identifier, text, str.strip)
+        # Any code with a digit in it, but not a date written with slashes or dashes (12/03/2024), which is a date.
+        return [p for p in _matches(_IDENTIFIER, text, str.strip) if not _is_date(p.text)]
     return _text_candidates(doc)
+
+
+def _is_date(text: str) -> bool:
+    return any(date_re.fullmatch(text) and date_from_match(date_re.fullmatch(text)) for date_re in DATE_PATTERNS)
 
 
 def _matches(regex, text, normalise) -> list[Proposal]:
@@ -130,7 +134,7 @@ def _text_candidates(doc: DocText) -> list[Proposal]:
             lead = len(line) - len(line.lstrip())
             found.append(Proposal(_squash(line), line.strip(), start + lead, start + len(line.rstrip()), "line"))
             # A name followed by a bracketed code on its line ("SPEED MART S/B (519537-X)"): the name alone too.
-            head = _BRACKETED_TAIL.search(line)
+            head = BRACKETED_TAIL.search(line)
             if head and head.start() - lead >= 3:
                 found.append(Proposal(_squash(line[:head.start()]), line[lead:head.start()].strip(), start + lead,
                                       start + len(line[:head.start()].rstrip()), "line_head"))

@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 
 from extraction.evidence import DocText
-from extraction.fields.general.candidates import WHOLE_LINE_SOURCES, Proposal, lines_of
+from extraction.fields.general.candidates import BRACKETED_TAIL, WHOLE_LINE_SOURCES, Proposal, lines_of
 from extraction.fields.general.kinds import Kind
+from extraction.validation.validators import VALIDATORS
 
 SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
            "pii:LOCATION", "pii:STREET_ADDRESS")
@@ -48,7 +49,10 @@ class Layout:
         of its line(s). What zero-shot compares with the field's description."""
         first, last = self.line_index(proposal.start), self.line_index(max(proposal.start, proposal.end - 1))
         line_start, line_end = self.lines[first][0], self.lines[last][1]
-        here = self.doc.safe_window(line_start, proposal.start) + " … " + self.doc.safe_window(proposal.end, line_end)
+        after = self.doc.safe_window(proposal.end, line_end)
+        # A bracketed code right after a name ("SPEED MART S/B (519537-X)") is the name's own, not what surrounds it.
+        after = "" if BRACKETED_TAIL.fullmatch(after) else after
+        here = self.doc.safe_window(line_start, proposal.start) + " … " + after
         return " ".join(f"{self._neighbour(first, -1)} | {here}".split())[:300]
 
     def near(self, proposal: Proposal) -> str:
@@ -241,6 +245,15 @@ def similarities(query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 RULE_FEATURES = ("rule_agrees", "rule_confidence", "source=rule")
 
 
+def validity(proposals: list[Proposal], validators: tuple[str, ...]) -> np.ndarray | None:
+    """1 for each candidate whose value passes every one of ``validators`` (VALIDATORS names), else 0;
+    None when the field names none."""
+    checks = [VALIDATORS[name] for name in validators if name in VALIDATORS]
+    if not checks:
+        return None
+    return np.array([float(all(check(p.value)[0] for check in checks)) for p in proposals], dtype=np.float32)
+
+
 def rule_votes(proposals: list[Proposal], rule_values: list, rule_confidence: float, same) -> np.ndarray:
     """RULE_FEATURES of each candidate; ``same(rule_value, value)`` compares values as the field's kind does."""
     rows = []
@@ -260,7 +273,9 @@ PRIOR_NAMES_V4 = PRIOR_NAMES_V3 + ("letters", "arithmetic", "open_start", "open_
 # Then what zero-shot makes of the candidate (zeroshot.score): how far below the document's best it scores, and
 # whether it is the best (with few examples a ranker learns little more than whether to trust zero-shot); and
 # whether an amount is the figure after an adjustment or the one before it (_near_amounts).
-PRIOR_NAMES = PRIOR_NAMES_V4 + ("zero_shot_margin", "zero_shot_best", "adjusted", "adjusted_later")
+PRIOR_NAMES_V5 = PRIOR_NAMES_V4 + ("zero_shot_margin", "zero_shot_best", "adjusted", "adjusted_later")
+# Then whether the candidate passes the field's validators (a VAT number's format, an IBAN's checksum).
+PRIOR_NAMES = PRIOR_NAMES_V5 + ("valid",)
 
 
 @dataclass
@@ -280,6 +295,8 @@ class CandidateTable:
     line_relevance: np.ndarray | None = None
     # What zero-shot scores each candidate (zeroshot.score), once the rest is known.
     zero_shot: np.ndarray | None = None
+    # 1 where the candidate passes the field's validators (schema x-validators), else 0; None: none to pass.
+    valid: np.ndarray | None = None
 
     def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""
@@ -287,7 +304,8 @@ class CandidateTable:
         zero_shot = self.zero_shot if self.zero_shot is not None else np.zeros(count)
         computed = {"relevance": self.line_relevance if self.line_relevance is not None else np.zeros(count),
                     "zero_shot_margin": zero_shot - zero_shot.max(),
-                    "zero_shot_best": (zero_shot == zero_shot.max()).astype(np.float32)}
+                    "zero_shot_best": (zero_shot == zero_shot.max()).astype(np.float32),
+                    "valid": self.valid if self.valid is not None else np.ones(count)}
         priors_ = np.array([[float(computed[name][i]) if name in computed else row.get(name, 0.0) for name in prior_names]
                             for i, row in enumerate(self.rows)], dtype=np.float32)
         parts = [self.context_similarity.reshape(-1, 1).astype(np.float32), priors_]

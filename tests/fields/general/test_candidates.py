@@ -48,6 +48,11 @@ def test_identifiers_without_a_pattern_are_tokens_with_digits():
     assert "Harbour" not in values
 
 
+def test_a_date_is_no_identifier():
+    values = [p.value for p in propose(DocText(["Invoice INV/2023/0008 of 28/11/2022, order 2022089083"]), Kind.IDENTIFIER)]
+    assert values == ["INV/2023/0008", "2022089083"]
+
+
 def test_free_text_candidates_are_lines_blocks_labelled_values_and_names():
     doc = _doc()
     found = propose(doc, Kind.TEXT)

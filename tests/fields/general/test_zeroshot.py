@@ -85,6 +85,17 @@ def test_a_name_is_read_in_words_without_its_bracketed_code():
     assert general.extract(doc, spec, runtime=None)["seller"].value == "GERBANG ALAF RESTAURANTS SDN BHD"
 
 
+@pytest.mark.parametrize("description", ["Name of the business.", "The business the goods were bought from."])
+def test_with_the_encoder_a_names_bracketed_code_is_not_its_context(encoder, description):
+    """The name alone and the whole line stand among the same lines: the code after the name does not
+    count as the words around it (it made the name alone look unlike a seller)."""
+    doc = DocText(["GARDENIA BAKERIES (KL) SDN BHD (139386 X)\nLOT 3, JALAN PELABUR 23/1\n40300 SHAH ALAM\n"
+                   "TAX INVOICE\nBREAD 3.20\nTOTAL 3.20\n"])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "seller": {"type": "string", "description": description}}})
+    assert general.extract(doc, spec, runtime=encoder)["seller"].value == "GARDENIA BAKERIES (KL) SDN BHD"
+
+
 def test_the_amount_the_figures_add_up_to_beats_a_larger_round_sum_handed_over():
     doc = DocText(["SHOP\nBREAD 3.20\nMILK 4.15\nTOTAL 7.35\nCASH 50.00\nCHANGE 42.65\n"])
     spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
@@ -98,6 +109,14 @@ def test_the_total_after_rounding_beats_the_total_before_it():
     spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
         "paid": {"type": "string", "x-validators": ["amount"], "description": "The final amount the customer paid."}}})
     assert general.extract(doc, spec, runtime=None)["paid"].value == "7.35"
+
+
+def test_a_value_that_fails_the_fields_validators_loses_to_one_that_passes():
+    """Two account codes after the same label: only the second one's IBAN checksum holds."""
+    doc = DocText(["ACME LTD\nPay to account: GB00WEST12345698765432\nPay to account: GB82WEST12345698765432\n"])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "account": {"type": "string", "x-validators": ["iban"], "description": "The account to pay into."}}})
+    assert general.extract(doc, spec, runtime=None)["account"].value == "GB82WEST12345698765432"
 
 
 SITE_PASS = (
