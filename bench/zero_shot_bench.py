@@ -46,11 +46,12 @@ def main():
         subprocess.run(rename + ["prep", str(work / "map.json"), args.name, str(EVAL / "docs"), str(EVAL / "gold.jsonl"),
                                  str(work / "set"), str(args.limit), str(args.skip)], check=True, stdout=subprocess.DEVNULL)
         manage = [str(PYTHON), str(REPO / "manage.py")]
-        subprocess.run(manage + ["migrate", "-v0"], check=True, env=env)
-        subprocess.run(manage + ["import_type", str(work / "types.json")], check=True, env=env, stdout=subprocess.DEVNULL)
+        env["PYTHONPATH"] = str(REPO)  # process_folder's workers import this checkout's code, wherever it runs from
+        subprocess.run(manage + ["migrate", "-v0"], check=True, env=env, cwd=REPO)
+        subprocess.run(manage + ["import_type", str(work / "types.json")], check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
         subprocess.run(manage + ["process_folder", str(work / "set" / "docs"), "--out", str(work / "preds.jsonl"),
                                  "--type", args.name, "--workers", str(args.workers)],
-                       check=True, env=env, stdout=subprocess.DEVNULL)
+                       check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
         subprocess.run(rename + ["back", str(work / "map.json"), args.name, str(work / "preds.jsonl"),
                                  str(work / "set" / "gold.jsonl"), str(work / "preds.back.jsonl"), str(work / "gold.back.jsonl")],
                        check=True)

@@ -25,7 +25,7 @@ from extraction.fields.general.features import (
     unit,
     validity,
 )
-from extraction.fields.general.kinds import Kind, field_kind, item_schema
+from extraction.fields.general.kinds import Kind, asks_for_names, field_kind, item_schema
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -112,6 +112,8 @@ class DocumentCandidates:
             relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
             table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
         table.valid = validity(proposals, tuple(item_schema(prop).get("x-validators") or ()))
+        table.names = kind is Kind.TEXT and self.encode.available and asks_for_names(
+            field_query(field.name, field.description), self.encode)
         # In the specialist's view the context similarity is that of its own view of the context, so there
         # this is zero-shot's ranking of the candidates as the specialist reads them (a feature, not a fallback).
         table.zero_shot = zeroshot.score(table)

@@ -152,6 +152,10 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
         }
         if kind is Kind.TEXT:
             row.update(layout.boundaries(p))
+            words = [w for w in value.split() if any(c.isalpha() for c in w)]
+            # A name is a few words, each capitalised ("Lydall, Inc.", "DAVID FREEMAN"); a clause is not.
+            row["capitalised"] = sum(w.lstrip("(\"“'")[:1].isupper() for w in words) / max(len(words), 1)
+            row["long"] = float(len(value.split()) > NAME_WORDS_AT_MOST)
         if kind is Kind.AMOUNT:
             number = numbers[index]
             row["largest"] = float(number is not None and number == largest)
@@ -166,6 +170,9 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
         rows.append(row)
     return rows
 
+
+# More words than this and a candidate is a phrase or a clause, not a name.
+NAME_WORDS_AT_MOST = 6
 
 # Two different amounts this close are one figure before and after an adjustment (rounding to the nearest
 # coin, a small fee or discount), not two figures.
@@ -297,6 +304,8 @@ class CandidateTable:
     zero_shot: np.ndarray | None = None
     # 1 where the candidate passes the field's validators (schema x-validators), else 0; None: none to pass.
     valid: np.ndarray | None = None
+    # The field asks for the names of people or organisations (kinds.asks_for_names): zero-shot weighs name-likeness.
+    names: bool = False
 
     def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""

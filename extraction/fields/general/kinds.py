@@ -60,6 +60,7 @@ def kind_of(prop: dict) -> Kind:
 
 # A few words on each kind, for reading a field's kind from its description: the encoder compares them
 # with the field's name and description, and the most similar says the kind.
+NAME_WORDS = "name: the name of a person or company"
 KIND_WORDS = {
     Kind.DATE: ("date: the day, month and year when something happened",),
     Kind.AMOUNT: ("amount: a sum of money, a price or total",),
@@ -68,30 +69,44 @@ KIND_WORDS = {
     Kind.PLACE: ("place: a state or country",),
     Kind.IDENTIFIER: ("number: a reference number or code",),
     Kind.EMAIL: ("e-mail address",),
-    Kind.TEXT: ("name: the name of a person or company", "address: a street address", "text: a description or title"),
+    Kind.TEXT: (NAME_WORDS, "address: a street address", "text: a description or title"),
 }
 # A kind other than free text must be this much more similar than any other kind. Free text is what a
 # doubtful field keeps: its candidates are every line and name, while a typed kind sees only its values.
 # Chosen on the shipped types' fields (their schemas state the kind): at 0.08, the wrong readings left
 # there all fall back to free text (an end date closer to "duration" than to "date" by 0.04).
 KIND_MARGIN = 0.08
-_described: dict[str, Kind] = {}
+_similarities: dict[str, dict[str, float]] = {}
+
+
+def _similarity(query: str, encode) -> dict[str, float]:
+    """The cosine similarity of ``query`` with each of the KIND_WORDS, computed once per query."""
+    if query not in _similarities:
+        words = [text for texts in KIND_WORDS.values() for text in texts]
+        vectors = encode([query] + words)
+        norms = np.linalg.norm(vectors, axis=1)
+        norms[norms == 0] = 1.0
+        unit = vectors / norms[:, None]
+        _similarities[query] = {text: float(unit[0] @ vector) for text, vector in zip(words, unit[1:])}
+    return _similarities[query]
 
 
 def described_kind(query: str, encode) -> Kind:
     """The kind a field's name and description (``query``) read as, by the encoder ``encode``
-    (texts -> unit vectors); free text unless one typed kind stands clearly above the others."""
-    if query not in _described:
-        words = [(kind, text) for kind, texts in KIND_WORDS.items() for text in texts]
-        vectors = encode([query] + [text for _, text in words])
-        similarity: dict[Kind, float] = {}
-        for (kind, _), vector in zip(words, vectors[1:]):
-            value = float(np.dot(vectors[0], vector) / (np.linalg.norm(vectors[0]) * np.linalg.norm(vector) or 1.0))
-            similarity[kind] = max(similarity.get(kind, -1.0), value)
-        best, *others = sorted(similarity, key=similarity.get, reverse=True)
-        clear = similarity[best] - max(similarity[k] for k in others) >= KIND_MARGIN
-        _described[query] = best if clear else Kind.TEXT
-    return _described[query]
+    (texts -> vectors); free text unless one typed kind stands clearly above the others."""
+    similarity = _similarity(query, encode)
+    by_kind = {kind: max(similarity[text] for text in texts) for kind, texts in KIND_WORDS.items()}
+    best, *others = sorted(by_kind, key=by_kind.get, reverse=True)
+    return best if by_kind[best] - max(by_kind[k] for k in others) >= KIND_MARGIN else Kind.TEXT
+
+
+def asks_for_names(query: str, encode) -> bool:
+    """Whether a free-text field reads as the name of people or organisations, clearly more than as an
+    address or other text (a party, a seller, a patient; not an address, a subject or a diagnosis). Its
+    kind is free text already, so only the free-text words are compared."""
+    similarity = _similarity(query, encode)
+    others = [similarity[text] for text in KIND_WORDS[Kind.TEXT] if text != NAME_WORDS]
+    return similarity[NAME_WORDS] - max(others) >= KIND_MARGIN
 
 
 def field_kind(prop: dict, query: str, encode=None) -> Kind:

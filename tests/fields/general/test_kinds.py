@@ -1,7 +1,7 @@
 """A field's kind comes from its schema alone: the same schema under any name is the same kind."""
 import pytest
 
-from extraction.fields.general.kinds import Kind, described_kind, field_kind, kind_of
+from extraction.fields.general.kinds import Kind, asks_for_names, described_kind, field_kind, kind_of
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 
@@ -54,3 +54,14 @@ def test_the_schema_outranks_the_description(encode):
     assert field_kind(prop, "billed on: When the bill was issued.", encode) is Kind.EMAIL
     # Without an encoder (no models built) a plain string stays free text.
     assert field_kind({"type": "string"}, "billed on: When the bill was issued.", None) is Kind.TEXT
+
+
+@pytest.mark.parametrize("query, names", [
+    ("signatories: The companies or people who sign the agreement.", True),
+    ("parties: Everyone bound by the contract.", True),
+    ("merchant: Name of the business that sold the goods.", True),
+    ("shop location: Street address of the shop.", False),
+    ("subject: What the message is about.", False),
+])
+def test_a_free_text_field_may_ask_for_names(encode, query, names):
+    assert asks_for_names(query, encode) is names

@@ -119,6 +119,20 @@ def test_a_value_that_fails_the_fields_validators_loses_to_one_that_passes():
     assert general.extract(doc, spec, runtime=None)["account"].value == "GB82WEST12345698765432"
 
 
+def test_a_field_asking_for_names_takes_names_not_places_or_clauses(encoder):
+    text = ("MUTUAL NONDISCLOSURE AGREEMENT\nThis Agreement is made between Acme Widgets, Inc., a Delaware corporation,\n"
+            "and John Smith, residing in Ohio.\nEach party will keep the other's information secret.\n")
+    doc = DocText([text])
+    doc.set_pii([(1, text.index(n), text.index(n) + len(n), t) for n, t in (
+        ("Acme Widgets, Inc.", "ORGANIZATION"), ("Delaware", "LOCATION"), ("John Smith", "PERSON"), ("Ohio", "LOCATION"))])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "signatories": {"type": "array", "items": {"type": "string"},
+                        "description": "The companies or people who sign the agreement."}}})
+    values = general.extract(doc, spec, runtime=encoder)["signatories"].value
+    assert "Delaware" not in values and "Ohio" not in values
+    assert values[0] in ("Acme Widgets, Inc.", "John Smith")
+
+
 SITE_PASS = (
     "Northwind Logistics Ltd\nUnit 4, Riverside Park,\nEast Lane Industrial Estate,\nLeeds LS9 0AB\n"
     "Tel: 0113 496 0000\nVISITOR PASS\nVisitor: badge 118\nValid: 12/03/2024\nHost: reception desk\n"
