@@ -281,8 +281,9 @@ PRIOR_NAMES_V4 = PRIOR_NAMES_V3 + ("letters", "arithmetic", "open_start", "open_
 # whether it is the best (with few examples a ranker learns little more than whether to trust zero-shot); and
 # whether an amount is the figure after an adjustment or the one before it (_near_amounts).
 PRIOR_NAMES_V5 = PRIOR_NAMES_V4 + ("zero_shot_margin", "zero_shot_best", "adjusted", "adjusted_later")
-# Then whether the candidate passes the field's validators (a VAT number's format, an IBAN's checksum).
-PRIOR_NAMES = PRIOR_NAMES_V5 + ("valid",)
+# Then whether the candidate passes the field's validators (a VAT number's format, an IBAN's checksum), and for
+# free text how far it is written like a name (capitalised words, not too many of them).
+PRIOR_NAMES = PRIOR_NAMES_V5 + ("valid", "capitalised", "long")
 
 
 @dataclass
