@@ -13,16 +13,12 @@ confidentiality_deal, supplier_bill_plain), as an admin may write a type. Needs 
 (skips when absent); never touches the appliance's database or models directory.
 """
 import argparse
-import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL = REPO.parent / "shared" / "eval"
-PYTHON = REPO / ".venv" / "bin" / "python"
+from renamed import EVAL, RENAME, REPO, prepare
 
 
 def main():
@@ -35,24 +31,13 @@ def main():
     if not (EVAL / "gold.jsonl").exists():
         print(f"skipped: {EVAL} is absent")
         return
-    trial = json.loads((REPO / "bench" / "renamed_types.json").read_text())[args.name]
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-               "COLONY_SPECIALISTS_DIR": str(work / "specialists"), "COLONY_LOG_LEVEL": "WARNING"}
-        (work / "map.json").write_text(json.dumps({args.name: {"from": trial["from"], "fields": trial["fields"]}}))
-        (work / "types.json").write_text(json.dumps({args.name: trial["type"]}))
-        rename = [sys.executable, str(EVAL / "rename_type.py")]
-        subprocess.run(rename + ["prep", str(work / "map.json"), args.name, str(EVAL / "docs"), str(EVAL / "gold.jsonl"),
-                                 str(work / "set"), str(args.limit), str(args.skip)], check=True, stdout=subprocess.DEVNULL)
-        manage = [str(PYTHON), str(REPO / "manage.py")]
-        env["PYTHONPATH"] = str(REPO)  # process_folder's workers import this checkout's code, wherever it runs from
-        subprocess.run(manage + ["migrate", "-v0"], check=True, env=env, cwd=REPO)
-        subprocess.run(manage + ["import_type", str(work / "types.json")], check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+        env, manage = prepare(args.name, work, args.limit, args.skip)
         subprocess.run(manage + ["process_folder", str(work / "set" / "docs"), "--out", str(work / "preds.jsonl"),
                                  "--type", args.name, "--workers", str(args.workers)],
                        check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
-        subprocess.run(rename + ["back", str(work / "map.json"), args.name, str(work / "preds.jsonl"),
+        subprocess.run(RENAME + ["back", str(work / "map.json"), args.name, str(work / "preds.jsonl"),
                                  str(work / "set" / "gold.jsonl"), str(work / "preds.back.jsonl"), str(work / "gold.back.jsonl")],
                        check=True)
         subprocess.run([sys.executable, str(EVAL / "score.py"), "docs", str(work / "gold.back.jsonl"),
