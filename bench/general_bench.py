@@ -16,16 +16,11 @@ so training and measured documents come from the same mix of senders (receipts s
 files: the first 25 receipts and their scans, which would otherwise fall on both sides).
 """
 import argparse
-import json
-import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-EVAL = REPO.parent / "shared" / "eval"
-PYTHON = REPO / ".venv" / "bin" / "python"
+from renamed import EVAL, REPO, prepare
 
 
 def main():
@@ -39,26 +34,15 @@ def main():
     if not (EVAL / "gold.jsonl").exists():
         print(f"skipped: {EVAL} is absent")
         return
-    trials = json.loads((REPO / "bench" / "renamed_types.json").read_text())
-    trial = trials[args.name]
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-               "COLONY_SPECIALISTS_DIR": str(work / "specialists"), "COLONY_LOG_LEVEL": "WARNING"}
-        (work / "map.json").write_text(json.dumps({args.name: {"from": trial["from"], "fields": trial["fields"]}}))
-        (work / "types.json").write_text(json.dumps({args.name: trial["type"]}))
-        subprocess.run([sys.executable, str(EVAL / "rename_type.py"), "prep", str(work / "map.json"), args.name,
-                        str(EVAL / "docs"), str(EVAL / "gold.jsonl"), str(work / "set"),
-                        str(max(sizes) + args.test if args.held_out == "last" else 10**6),
-                        str(args.skip)], check=True, stdout=subprocess.DEVNULL)
-        manage = [str(PYTHON), str(REPO / "manage.py")]
-        subprocess.run(manage + ["migrate", "-v0"], check=True, env=env)
-        subprocess.run(manage + ["import_type", str(work / "types.json")], check=True, env=env, stdout=subprocess.DEVNULL)
+        limit = max(sizes) + args.test if args.held_out == "last" else 10**6
+        env, manage = prepare(args.name, work, limit, args.skip)
         subprocess.run(manage + ["learning_curve", args.name, "--docs", str(work / "set" / "docs"),
                                  "--gold", str(work / "set" / "gold.jsonl"), "--sizes", args.sizes, "--test", str(args.test),
                                  "--held-out", args.held_out],
-                       check=True, env=env)
+                       check=True, env=env, cwd=REPO)
 
 
 if __name__ == "__main__":

@@ -56,3 +56,15 @@ def matches_label(kind: Kind, label, value) -> bool:
 def same_values(kind: Kind, labels: list, values: list) -> bool:
     """Whether two lists of values are the same values (a list field's items, in any order)."""
     return len(values) == len(labels) and all(any(same_value(kind, label, value) for value in values) for label in labels)
+
+
+def matched_items(kind: Kind, labels: list, values: list) -> tuple[int, int]:
+    """(how many of ``labels`` ``values`` holds, how many of ``values`` match no label): a list field scored
+    item by item, as the evaluation scores lists (each value matches one label at most)."""
+    left, hits = list(values), 0
+    for wanted in labels:
+        hit = next((v for v in left if same_value(kind, wanted, v)), None)
+        if hit is not None:
+            left.remove(hit)
+            hits += 1
+    return hits, len(left)
