@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from appliance.documents.models import DocumentType
 from tests.fields.general.notices import TYPE, write_type_file
+from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,21 @@ def test_creates_then_updates_a_type(tmp_path, doc_types, capsys):
     call_command("import_type", str(path))
     stored.refresh_from_db()
     assert (stored.description, stored.thresholds) == ("A parking fine.", {"charge": 0.7})  # calibration kept
+
+
+def test_says_how_each_field_will_be_read(tmp_path, doc_types, capsys, built_models):
+    """A field whose schema says only "a string" has its kind read from its description, and the admin is told."""
+    path = tmp_path / "types.json"
+    path.write_text(json.dumps({"bill_x": {"label": "Bill", "description": "A supplier's bill.", "schema": {
+        "type": "object", "properties": {
+            "billed_on": {"type": "string", "description": "When the bill was issued."},
+            "vendor": {"type": "string", "description": "The company asking to be paid."},
+            "gross": {"type": "string", "x-validators": ["amount"], "description": "The sum due."}}}}}))
+    call_command("import_type", str(path))
+    out = capsys.readouterr().out
+    assert "billed_on: date (read from its description)" in out
+    assert "vendor: text (read from its description)" in out
+    assert "gross: amount (stated in the schema)" in out
 
 
 @pytest.mark.parametrize("content, message", [

@@ -25,7 +25,7 @@ from extraction.fields.general.features import (
     unit,
     validity,
 )
-from extraction.fields.general.kinds import Kind, asks_for_names, field_kind, item_schema
+from extraction.fields.general.kinds import Kind, asks_for_names, declared_kind, field_kind, item_schema
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -68,6 +68,15 @@ def kind_of_field(spec: TypeSpec, field, encode: Encoder) -> Kind:
     """What kind of value ``field`` holds: its schema's word, else its description's (read by the encoder)."""
     prop = spec.schema.get("properties", {}).get(field.name, {})
     return field_kind(prop, field_query(field.name, field.description), encode if encode.available else None)
+
+
+def field_kinds(spec: TypeSpec, runtime=None) -> dict[str, tuple[Kind, bool]]:
+    """Each field's kind, and whether its schema states it (else its description says it, read by the
+    encoder; without models built, such a field is free text). What an admin sees after importing a type."""
+    encode = Encoder(runtime)
+    properties = spec.schema.get("properties", {})
+    return {f.name: (kind_of_field(spec, f, encode), declared_kind(properties.get(f.name, {})) is not None)
+            for f in spec.fields}
 
 
 class DocumentCandidates:

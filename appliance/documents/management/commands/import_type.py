@@ -1,8 +1,11 @@
 """python manage.py import_type FILE.json: create or update document types from a JSON file."""
 from django.core.management.base import BaseCommand, CommandError
 
+from appliance.documents.models import DocumentType
 from appliance.documents.type_import import TypeImportError, import_types, read_type_file
 from audit.events import record
+from extraction.batch import runtime_or_none
+from extraction.fields.general import field_kinds
 
 
 class Command(BaseCommand):
@@ -16,6 +19,12 @@ class Command(BaseCommand):
             outcomes = import_types(read_type_file(file))
         except TypeImportError as exc:
             raise CommandError(str(exc)) from None
+        runtime = runtime_or_none()
         for name, outcome in outcomes:
             record("document_type_imported", details={"doc_type": name, "outcome": outcome})
             self.stdout.write(f"{name}: {outcome}")
+            # How the general extractor will read each field: a plain string's kind comes from its description.
+            for field, (kind, stated) in field_kinds(DocumentType.objects.get(name=name).to_spec(), runtime).items():
+                how = "stated in the schema" if stated else (
+                    "read from its description" if runtime is not None else "no models built to read its description")
+                self.stdout.write(f"  {field}: {kind.value} ({how})")
