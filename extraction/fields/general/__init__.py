@@ -67,7 +67,9 @@ class Encoder:
 def kind_of_field(spec: TypeSpec, field, encode: Encoder) -> Kind:
     """What kind of value ``field`` holds: its schema's word, else its description's (read by the encoder)."""
     prop = spec.schema.get("properties", {}).get(field.name, {})
-    return field_kind(prop, field_query(field.name, field.description), encode if encode.available else None)
+    # Only a description is read: a bare name is too short to go by ("parties" alone reads as a place).
+    readable = encode.available and bool(field.description.strip())
+    return field_kind(prop, field_query(field.name, field.description), encode if readable else None)
 
 
 def field_kinds(spec: TypeSpec, runtime=None) -> dict[str, tuple[Kind, bool]]:

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             record("document_type_imported", details={"doc_type": name, "outcome": outcome})
             self.stdout.write(f"{name}: {outcome}")
             # How the general extractor will read each field: a plain string's kind comes from its description.
-            for field, (kind, stated) in field_kinds(DocumentType.objects.get(name=name).to_spec(), runtime).items():
-                how = "stated in the schema" if stated else (
-                    "read from its description" if runtime is not None else "no models built to read its description")
+            spec = DocumentType.objects.get(name=name).to_spec()
+            described = {f.name for f in spec.fields if f.description.strip()}
+            for field, (kind, stated) in field_kinds(spec, runtime).items():
+                how = ("stated in the schema" if stated else "no description to read" if field not in described
+                       else "read from its description" if runtime is not None else "no models built to read its description")
                 self.stdout.write(f"  {field}: {kind.value} ({how})")
