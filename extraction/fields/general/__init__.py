@@ -122,7 +122,8 @@ class DocumentCandidates:
             # Lines are embedded once per document, so the specialist's view has most of them already.
             relevance = line_relevance(query, proposals, self.layout, self.encode) if kind is Kind.TEXT else None
             table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
-        table.valid = validity(proposals, tuple(item_schema(prop).get("x-validators") or ()))
+        # The validators the validation stage will run on the field's value.
+        table.valid = validity(proposals, field.validators)
         table.names = kind is Kind.TEXT and self.encode.available and asks_for_names(
             field_query(field.name, field.description), self.encode)
         # In the specialist's view the context similarity is that of its own view of the context, so there

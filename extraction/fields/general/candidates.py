@@ -89,7 +89,7 @@ def propose(doc: DocText, kind: Kind, pattern: str | None = None) -> list[Propos
 
 
 def _is_date(text: str) -> bool:
-    return any(date_re.fullmatch(text) and date_from_match(date_re.fullmatch(text)) for date_re in DATE_PATTERNS)
+    return any((m := date_re.fullmatch(text)) and date_from_match(m) for date_re in DATE_PATTERNS)
 
 
 def _matches(regex, text, normalise) -> list[Proposal]:
