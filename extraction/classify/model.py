@@ -77,6 +77,10 @@ class EmbeddingCache:
         self._data: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
     def embed(self, runtime, texts: Sequence[str], usage: list) -> np.ndarray:
         key_of = lambda t: (_encoder_key(runtime), hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest())  # noqa: E731
         keys = [key_of(t) for t in texts]
@@ -192,8 +196,10 @@ def get_classifier(runtime, extra: Sequence[tuple[str, str]], usage: list) -> Cl
 
 
 def reset() -> None:
-    """Forget trained classifiers (tests, or after the examples file changed)."""
+    """Forget trained classifiers and cached embeddings (tests, or after the examples file changed). The
+    embeddings go too: they are keyed by the encoder object's id, which a new encoder may reuse."""
     global _shipped
     with _models_lock:
         _models.clear()
+    CACHE.clear()
     _shipped = None
