@@ -31,10 +31,19 @@ def restore_unacknowledged(app, queues: set[str]) -> int:
         for tag, payload in client.hgetall(unacked_key).items():
             try:
                 _message, exchange, routing_key = json.loads(payload)
-                targets = set(channel._lookup(exchange, routing_key))
             except (ValueError, TypeError):
                 continue
-            if targets & queues:
+            if _queues_routed_to(app, exchange, routing_key) & queues:
                 qos.restore_by_tag(tag, client=client, leftmost=True)
                 restored += 1
         return restored
+
+
+def _queues_routed_to(app, exchange: str, routing_key: str) -> set[str]:
+    """The queues a message sent to ``exchange`` with ``routing_key`` reaches, read from AMQP's rules and the
+    app's own queue declarations (not the broker's private tables): Celery publishes to the default exchange
+    (""), which routes to the queue named by the routing key; a queue of its own is bound to a direct exchange."""
+    if exchange == "":
+        return {routing_key}
+    return {name for name, queue in app.amqp.queues.items()
+            if queue.exchange.name == exchange and queue.routing_key == routing_key}
