@@ -4,6 +4,8 @@ Stages are idempotent: each checks the document is still in the status it
 expects before working, so a re-delivered or re-queued message does no harm.
 """
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import Task, shared_task
@@ -25,11 +27,6 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (DatabaseError, OSError)
 
 
-# The stage a document waits for in each status, as failure messages name it.
-STAGE_LABELS = {Document.Status.RECEIVED: "text extraction", Document.Status.TEXT_EXTRACTED: "PII redaction",
-                Document.Status.PII_REDACTED: "classification", Document.Status.CLASSIFIED: "field extraction"}
-
-
 class StageTask(Task):
     """A stage that fails the document with a readable reason once retries are exhausted."""
 
@@ -46,7 +43,8 @@ class StageTask(Task):
         if document is None or document.is_final:
             return
         # The stage the document was in (one task runs several: _advance), named as users read it.
-        stage_label = STAGE_LABELS.get(document.status, "processing")
+        stage = STAGES.get(document.status)
+        stage_label = stage.label if stage is not None else "processing"
         logger.error("document %s: %s failed (%s)", document.id, stage_label, type(exc).__name__)
         if isinstance(exc, ModelUnavailableError):
             # Not the document's fault: the models are missing or broken. The message names the fix.
@@ -92,28 +90,19 @@ def extract_text(document_id):
     transaction.on_commit(lambda: pipeline.start(document))
 
 
-# The stages after text extraction, all on the inference queue: a worker that finishes one runs the
-# next itself rather than queuing it, so a document costs that queue one message, not three.
-INFERENCE_STAGES = {
-    Document.Status.TEXT_EXTRACTED: processing.redact_pii,
-    Document.Status.PII_REDACTED: processing.classify,
-    Document.Status.CLASSIFIED: processing.extract_and_validate,
-}
-
-
 def _advance(document_id):
     """Run the inference stages the document waits for, one after another, from the status it is in:
     a message redelivered after its worker died resumes where that worker stopped, and a document
     already past them (another worker moved it on) is left alone. Each stage is idempotent."""
     while True:
         document = Document.objects.filter(pk=document_id).first()
-        stage = INFERENCE_STAGES.get(document.status) if document is not None else None
-        if stage is None:
+        stage = STAGES.get(document.status) if document is not None else None
+        if stage is None or stage.run is None:
             return
         before = document.status
         try:
             # The model work happens outside any transaction; the stage locks the row only to store.
-            stage(document)
+            stage.run(document)
         except processing.StageSuperseded:
             return
         if Document.objects.filter(pk=document_id, status=before).exists():
@@ -134,6 +123,27 @@ def classify(document_id):
 @shared_task(base=StageTask, name="documents.extract_fields")
 def extract_fields(document_id):
     _advance(document_id)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What a document waiting in a status needs next."""
+
+    label: str  # as failure messages name it
+    task: Task  # the task queued for it (pipeline.start, the sweeper)
+    # The work of a stage after text extraction. Those stages are all on the inference queue: a worker that
+    # finishes one runs the next itself (_advance) rather than queuing it, so a document costs that queue one
+    # message, not three. Text extraction has a task of its own.
+    run: Callable[[Document], None] | None = None
+
+
+# The pipeline's stages, by the status a document waits in for each: the one place that says what comes next.
+STAGES = {
+    Document.Status.RECEIVED: Stage("text extraction", extract_text),
+    Document.Status.TEXT_EXTRACTED: Stage("PII redaction", redact_pii, processing.redact_pii),
+    Document.Status.PII_REDACTED: Stage("classification", classify, processing.classify),
+    Document.Status.CLASSIFIED: Stage("field extraction", extract_fields, processing.extract_and_validate),
+}
 
 
 # Retraining reads and ranks every reviewed document of a type: longer than a stage may take.

@@ -31,3 +31,18 @@ def test_an_upload_while_the_broker_is_down_is_stored_and_accepted(unreachable_b
     assert document.status == Document.Status.RECEIVED  # the sweeper queues it once the broker is back
     assert document.original.read() == b"A short note.\n"
     assert "the broker cannot be reached" in caplog.text
+
+
+def test_every_status_before_the_end_has_one_next_stage_and_the_inference_ones_share_a_queue():
+    from django.conf import settings
+
+    from appliance.documents.pipeline import next_stage
+    from appliance.documents.tasks import STAGES
+
+    for status in Document.Status:
+        assert (next_stage(Document(status=status)) is None) == (status in Document.FINAL_STATUSES)
+    routes = settings.CELERY_TASK_ROUTES
+    # The stages _advance runs one after another in one task are those of the inference queue.
+    inference = {status for status, stage in STAGES.items() if routes[stage.task.name]["queue"] == "inference"}
+    assert inference == {status for status, stage in STAGES.items() if stage.run is not None}
+    assert STAGES[Document.Status.RECEIVED].label == "text extraction"
