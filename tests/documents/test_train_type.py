@@ -238,3 +238,20 @@ def test_a_labelled_file_that_cannot_be_read_is_named_not_dropped_silently(tmp_p
     captured = capsys.readouterr()
     assert "1 labelled file(s) could not be read and are left out: notice-1-003.txt (unsupported_type)" in captured.err
     assert "promoted" in captured.out
+
+
+def test_a_field_whose_kind_changed_since_training_falls_back_to_zero_shot(tmp_path, built_models, notice_type):
+    from extraction.fields import general
+    from extraction.slm import runtime
+
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    specialist = store.load_promoted(NAME)
+    doc, truth = _new_notice()
+    # The admin edits the schema after training: the day of the offence is now an amount.
+    edited = notice_type.to_spec()
+    edited.schema["properties"]["offence_day"] = {"type": "string", "x-validators": ["amount"],
+                                                  "description": "The day the offence was seen."}
+    fields = general.extract(doc, edited, runtime=runtime, specialist=specialist)
+    assert SPECIALIST_UNAVAILABLE in fields["offence_day"].notes and fields["offence_day"].model is None
+    assert fields["charge"].value == truth["charge"] and fields["charge"].model == specialist.system  # its kind stands

@@ -236,9 +236,14 @@ def zero_shot_result(doc: DocText, field, table: CandidateTable) -> FieldResult:
 
 
 def _rank_or_none(ranker, table):
-    """The ranker's (scores, confidences); None without a ranker or when it fails (an artefact that
-    loaded but does not fit this code): the field then falls back to zero-shot and says so."""
+    """The ranker's (scores, confidences); None without a ranker, when it was trained on another kind of value
+    (the field's schema or description changed since), or when it fails (an artefact that loaded but does not fit
+    this code): the field then falls back to zero-shot and says so."""
     if ranker is None:
+        return None
+    if not ranker.fits(table):
+        logger.warning("a specialist's ranker was trained on %s values and the field now holds %s; falling back to "
+                       "zero-shot until the type is trained again", ranker.kind.value, table.kind.value)
         return None
     try:
         return ranker.rank(table)

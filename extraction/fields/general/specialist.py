@@ -23,6 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, CandidateTable, unit
+from extraction.fields.general.kinds import Kind
 
 FORMAT_VERSION = 3  # 2: rankers compare candidates with their training examples; 3: lines read through line embeddings
 # Logistic regression's C: strong regularisation keeps a ranker from learning the training documents'
@@ -48,14 +49,21 @@ class FieldRanker:
     enough for that to say "the line after TOTAL" or "the line under the shop's name".
     """
 
-    def __init__(self, model, examples: dict, is_list: bool):
+    def __init__(self, model, examples: dict, is_list: bool, kind: Kind | None = None):
         self.model = model
         self.examples = examples  # "context"/"value" -> (right vectors, their documents, mean right, mean wrong)
         self.is_list = is_list
         self.prior_names = PRIOR_NAMES  # the priors it reads, as trained (older artefacts: PRIOR_NAMES_V3)
+        # The kind of value it learned to rank (None: an artefact from before kinds were kept). A field whose
+        # schema or description now gives another kind has candidates it never saw (fits).
+        self.kind = kind
 
     def __setstate__(self, state):
-        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, **state})
+        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, "kind": None, **state})
+
+    def fits(self, table: CandidateTable) -> bool:
+        """Whether ``table``'s candidates are of the kind this ranker was trained on."""
+        return self.kind is None or self.kind is table.kind
 
     @staticmethod
     def _examples(tables, labels) -> dict:
@@ -90,11 +98,12 @@ class FieldRanker:
     @classmethod
     def fit(cls, tables: list[CandidateTable], labels: list[np.ndarray], *, is_list: bool) -> FieldRanker:
         y = np.concatenate(labels)
+        kind = tables[0].kind
         if y.min() == y.max():
             # Every candidate was right (a date printed once per document): nothing to tell apart,
             # so all candidates score alike and a document's one value gets all the confidence.
-            return cls(None, {}, is_list)
-        ranker = cls(None, cls._examples(tables, labels), is_list)
+            return cls(None, {}, is_list, kind)
+        ranker = cls(None, cls._examples(tables, labels), is_list, kind)
         X = np.vstack([ranker._features(t, document=i) for i, t in enumerate(tables)])
         ranker.model = make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000))
         ranker.model.fit(X, y)
