@@ -62,20 +62,3 @@ def test_with_few_examples_a_ranker_learns_to_follow_zero_shot():
     for seed in range(100, 110):
         scores, _ = ranker.rank(_table_zero_shot_knows(seed))
         assert int(np.argmax(scores)) == 0
-
-
-def _blocks_table(right_lines: int, wrong_lines: tuple[int, ...]) -> CandidateTable:
-    """Free-text candidates made of whole lines: the right one at the top, the wrong ones further down."""
-    sizes = (right_lines, *wrong_lines)
-    proposals = [Proposal(f"value {i}", f"value {i}", i * 100, i * 100 + 50, f"block{n}") for i, n in enumerate(sizes)]
-    rows = [{"top": 1.0 if i == 0 else 0.1, "lines": float(n - 1), f"source=block{n}": 1.0} for i, n in enumerate(sizes)]
-    return CandidateTable(Kind.TEXT, proposals, rows, np.zeros(len(sizes), dtype=np.float32))
-
-
-def test_a_ranker_learns_where_an_address_stands_not_how_many_lines_the_training_senders_used():
-    # Every training address takes three lines, between wrong blocks of two and four.
-    tables = [_blocks_table(3, (2, 4)) for _ in range(12)]
-    ranker = FieldRanker.fit(tables, [np.array([1, 0, 0])] * 12, is_list=False)
-    # A new sender's address takes two lines, at the top; a three-line block (the buyer's) stands further down.
-    scores, _ = ranker.rank(_blocks_table(2, (3,)))
-    assert int(np.argmax(scores)) == 0
