@@ -217,6 +217,8 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
     (each item of a list counts; an extra accepted item counts against auto-precision). The figures
     of the whole type, and of each field under "fields"."""
     tallies = {f.name: Tally() for f in spec.fields}
+    encode = Encoder(runtime)
+    kinds = {f.name: kind_of_field(spec, f, encode) for f in spec.fields}
     for item in documents:
         fields = extract_with(item.doc, spec, runtime, specialist)
         validate_document(spec, fields)
@@ -224,7 +226,7 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
                 continue
-            kind = kind_of_field(spec, spec_field, Encoder(runtime))
+            kind = kinds[spec_field.name]
             result = fields.get(spec_field.name)
             labels = label if isinstance(label, list) else [label]
             values = [] if result is None else (result.value if isinstance(result.value, list) else [result.value])
