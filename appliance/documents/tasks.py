@@ -58,6 +58,12 @@ class StageTask(Task):
 @shared_task(base=StageTask, name="documents.extract_text")
 def extract_text(document_id):
     document = Document.objects.filter(pk=document_id).first()
+    if document is not None and document.status == Document.Status.TEXT_EXTRACTED:
+        # This message again after its worker stored the text and died before queuing the next stage (kill -9
+        # between the two): queue it now, or the document waits for the sweeper. Where the next stage was
+        # queued after all, it runs twice and stores once (each stage checks the status it expects).
+        pipeline.start(document)
+        return
     if document is None or document.status != Document.Status.RECEIVED:
         return
     try:

@@ -1,9 +1,11 @@
-"""Queuing a document's next stage: a broker that cannot be reached loses nothing and answers no 500."""
+"""Queuing a document's next stage: a broker that cannot be reached loses nothing and answers no 500, and a
+stage's message delivered again after its worker died queues what its first delivery did not."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appliance.celery import app
 from appliance.documents.models import Document
+from appliance.documents.tasks import extract_text
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,35 @@ def test_every_status_before_the_end_has_one_next_stage_and_the_inference_ones_s
     inference = {status for status, stage in STAGES.items() if routes[stage.task.name]["queue"] == "inference"}
     assert inference == {status for status, stage in STAGES.items() if stage.run is not None}
     assert STAGES[Document.Status.RECEIVED].label == "text extraction"
+
+
+def _waiting(queue):
+    """How many messages wait in ``queue`` on the tests' broker."""
+    with app.connection_for_write() as connection:
+        return connection.default_channel.queue_declare(queue).message_count
+
+
+def _purge(*queues):
+    with app.connection_for_write() as connection:
+        for queue in queues:
+            connection.default_channel.queue_purge(queue)
+
+
+def test_text_extraction_delivered_again_after_its_worker_died_before_queuing_redaction_queues_it(
+        clerk, api_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client(clerk).post(
+            "/api/v1/documents/", {"file": SimpleUploadedFile("note.txt", b"A short note.\n")}, format="multipart")
+    document_id = response.json()["id"]
+    _purge("ingest", "inference")
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_text(document_id)  # stores the text and queues PII redaction
+    assert Document.objects.get(pk=document_id).status == Document.Status.TEXT_EXTRACTED
+    assert _waiting("inference") == 1
+    _purge("inference")  # as if the worker had been killed after storing the text, before publishing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_text(document_id)  # the same message, put back for the next worker
+    assert _waiting("inference") == 1
+    assert Document.objects.get(pk=document_id).status == Document.Status.TEXT_EXTRACTED  # text stored once
+    _purge("inference")
