@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from extraction.evidence import DocText
 from extraction.fields.general.kinds import Kind
+from extraction.fields.general.legal_names import legal_names
 from extraction.fields.nda.term import TERM_RE, term_value
 from extraction.fields.normalize import (
     CURRENCY_SYMBOLS,
@@ -20,7 +21,7 @@ from extraction.fields.normalize import (
 from extraction.fields.places import COUNTRIES, OTHER_PLACES, US_STATES, canonical_place
 
 # Free-text candidates: lines (and blocks of consecutive short lines) near the top of a document,
-# values after a label anywhere, and the names the PII stage found.
+# values after a label anywhere, the names the PII stage found, and organisations named with their legal form.
 TEXT_LINES = 60
 BLOCK_LINES = 30
 MAX_LINE_CHARS = 120
@@ -154,4 +155,10 @@ def _text_candidates(doc: DocText) -> list[Proposal]:
         if pii_type in NAME_TYPES and value and (value.casefold(), pii_type) not in seen and len(seen) < MAX_PER_SOURCE:
             seen.add((value.casefold(), pii_type))
             found.append(Proposal(value, text[start:end], start, end, f"pii:{pii_type}"))
+    named = set()
+    for start, end in legal_names(text):
+        value = _squash(text[start:end])
+        if value.casefold() not in named and len(named) < MAX_PER_SOURCE:
+            named.add(value.casefold())
+            found.append(Proposal(value, text[start:end], start, end, "legal_name"))
     return [p for p in found if p.value]

@@ -31,8 +31,10 @@ KIND_WEIGHTS = {
     # A free-text field the schema describes is most often in the document's first lines, on a line of its own,
     # written in words (not a line of codes and figures), and without the bracketed code a name may carry.
     # A value over several lines is whole: it neither starts nor ends on a line that runs on; a label is no value.
+    # An organisation named with its legal form is a name: not the value of a field that asks for something else
+    # (an address), where it would otherwise win as a few words from the top lines ("MARKETING SDN BHD").
     Kind.TEXT: {"top": 0.5, "source=line": 0.1, "source=line_head": 0.12, "label_before": 0.0, "letters": 0.3,
-                "open_start": -0.2, "open_end": -0.2, "holds_label": -0.2},
+                "open_start": -0.2, "open_end": -0.2, "holds_label": -0.2, "source=legal_name": -0.3},
 }
 # A free-text field that asks for the names of people or organisations (kinds.asks_for_names): a name is written
 # capitalised in a few words, is not a place, and is often among the names the PII stage found (only a little:
@@ -40,7 +42,7 @@ KIND_WEIGHTS = {
 # 0.179 -> 0.299) and receipts 151-250 (the shop's name 0.45 -> 0.50; under another description 0.54 -> 0.57);
 # PII names weighed 0.15 took the parties to 0.342 but the shop's name down to 0.41.
 NAME_WEIGHTS = {"source=pii:PERSON": 0.05, "source=pii:ORGANIZATION": 0.05, "source=pii:LOCATION": -0.3,
-                "source=pii:STREET_ADDRESS": -0.3, "capitalised": 0.2, "long": -0.3}
+                "source=pii:STREET_ADDRESS": -0.3, "capitalised": 0.2, "long": -0.3, "source=legal_name": 0.0}
 # Free text: how far the candidate's lines read like the field (features.line_relevance). Chosen with the boundary
 # weights above on renamed receipts 1-150: the shop's address went from never right to 0.20 (0.295 on receipts
 # 151-350); 0.8 or 1.2 did worse on both sets.

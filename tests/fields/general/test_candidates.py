@@ -71,3 +71,16 @@ def test_a_name_with_a_bracketed_code_on_its_line_is_also_a_candidate_without_it
     heads = [p for p in propose(doc, Kind.TEXT) if p.source == "line_head"]
     assert [p.value for p in heads] == ["99 SPEED MART S/B"]
     _grounded(doc, heads)
+
+
+def test_an_organisation_named_with_its_legal_form_is_a_candidate_whole_where_the_pii_stage_cut_it():
+    text = ("This agreement is made by and between Coleman Cable, Inc., a Delaware corporation, and AVI\n"
+            "BioPharma,\xa0Inc. (the “Recipient”), and Sony Corporation of America.\n")
+    doc = DocText([text])
+    start = text.index("Coleman Cable")
+    doc.set_pii([(1, start, start + len("Coleman Cable"), "PERSON")])  # the legal form left out, as spaCy does
+    named = [p for p in propose(doc, Kind.TEXT) if p.source == "legal_name"]
+    _grounded(doc, named)
+    values = [p.value for p in named]
+    assert {"Coleman Cable, Inc.", "AVI BioPharma, Inc.", "Sony Corporation", "Sony Corporation of America"} <= set(values)
+    assert not any("Delaware" in v or "between" in v for v in values)  # "a Delaware corporation" is no name

@@ -169,3 +169,25 @@ def test_the_layout_says_where_a_candidate_cuts_a_unit_of_text():
     assert by_value["East Lane Industrial Estate,"] == {"open_start": 1.0, "open_end": 1.0, "holds_label": 0.0}
     assert by_value["Leeds LS9 0AB Tel: 0113 496 0000"]["holds_label"] == 1.0
     assert by_value["0113 496 0000"]["holds_label"] == 0.0  # the value after a label is no label
+
+
+
+def test_an_organisation_named_with_its_legal_form_weighs_against_it_for_a_field_that_asks_for_no_name():
+    import numpy as np
+
+    from extraction.fields.general.candidates import Proposal
+    from extraction.fields.general.features import CandidateTable
+    from extraction.fields.general.kinds import Kind
+    from extraction.fields.general.zeroshot import score
+
+    # The same words found twice: as a line, and as a company's name ("MARKETING SDN BHD" out of its line).
+    proposals = [Proposal("MARKETING SDN BHD", "MARKETING SDN BHD", 10, 27, source) for source in ("line", "legal_name")]
+    rows = [{"source=line": 1.0}, {"source=legal_name": 1.0}]
+
+    def scores(names):
+        return score(CandidateTable(Kind.TEXT, proposals, rows, np.zeros(2, dtype=np.float32), names=names))
+
+    address = scores(names=False)
+    assert address[1] < address[0] - 0.3  # an address field: a company's name is not one
+    party = scores(names=True)
+    assert party[1] > address[1]  # a field asking for names weighs it as any other name
