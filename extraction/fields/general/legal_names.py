@@ -24,7 +24,8 @@ MAX_WORDS = 6  # words before the legal form; longer runs are proposed from each
 _NAME = re.compile(rf"(?<![\w’'&!./-])({_NAME_WORD}(?:{_GAP}(?:{_JOINER}{_GAP})?{_NAME_WORD}){{0,{MAX_WORDS + 2}}}),?{_GAP}"
                    rf"({_LEGAL_FORM})(?:{_GAP}of{_GAP}({_WORD}(?:{_GAP}{_WORD}){{0,2}}))?")
 _WORD_START = re.compile(rf"(?<![\w’'&!./-]){_WORD}")
-_JOINERS = re.compile(rf"{_JOINER}", re.I)
+# A name starts on any of its words but these ("and Company"); it may start on "The" ("The Travelers Companies, Inc.").
+_NOT_FIRST = re.compile(r"(?:of|and|&|for|de|du|der|von|van)", re.I)
 
 
 def legal_names(text: str) -> list[tuple[int, int]]:
@@ -40,7 +41,7 @@ def legal_names(text: str) -> list[tuple[int, int]]:
         if match.group(3):  # the place, without the full stop of a sentence that ends with it
             ends.append(match.end(3) - match.group(3).endswith("."))
         starts = [name_start + w.start() for w in _WORD_START.finditer(text[name_start:name_end])
-                  if not _JOINERS.fullmatch(w.group(0))]
+                  if not _NOT_FIRST.fullmatch(w.group(0))]
         for start in starts[-MAX_WORDS:]:
             spans.update((start, end) for end in ends)
     return sorted(spans)

@@ -30,3 +30,7 @@ def test_legal_forms_of_other_countries():
     assert "UNIHAKKA INTERNATIONAL SDN BHD" in _names("UNIHAKKA INTERNATIONAL SDN BHD\n12 JALAN")
     assert "Muster Werke GmbH" in _names("zwischen Muster Werke GmbH und")
     assert "3M Company" in _names("between 3M Company (x)")
+
+
+def test_a_name_may_start_with_the():
+    assert "The Travelers Companies,\xa0Inc." in _names("by and between The Travelers Companies,\xa0Inc., a Minnesota")
