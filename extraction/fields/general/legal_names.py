@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 
 # A word of a name: capitalised or a figure ("3M", "II-VI", "Landry’s", "Yahoo!").
-_WORD = r"[A-Z0-9][\w’'&!./-]*"
-_JOINER = r"(?:of|and|&|the|for|de|du|der|von|van)"
+_WORD_CHAR = r"[\w’'&!./-]"
+_WORD = rf"[A-Z0-9]{_WORD_CHAR}*"
+_NOT_AFTER_A_WORD_CHAR = rf"(?<!{_WORD_CHAR})"
+# Words that join a name's words ("Bank of Logan", "Eli Lilly and Company"); a name never starts on one but "the".
+_JOINERS = ("of", "and", "&", "for", "de", "du", "der", "von", "van")
+_JOINER = "(?:%s)" % "|".join(_JOINERS + ("the",))
 # Between the words of a name: spaces, or one line break (a name wrapped onto the next line).
 _GAP = r"(?:[ \t\xa0]+\n?[ \t\xa0]*|\n[ \t\xa0]*)"
 # Legal forms, in any case: English-speaking, European and Asian ones.
@@ -19,13 +23,11 @@ _LEGAL_FORM = (r"(?i:inc\b\.?|incorporated\b|l\.?l\.?c\b\.?|l\.?l\.?p\b\.?|ltd\b
                r"|company\b|co\.|plc\b|l\.p\.|n\.a\.|gmbh\b|s\.a\.|b\.v\.|n\.v\.|s\.p\.a\.|sarl\b"
                r"|pty\.?[ \t\xa0]+ltd\b\.?|sdn\.?[ \t\xa0]+bhd\b\.?|bhd\b\.?)")
 # A word of the name is not a legal form itself: "BIOSITE INC AND BECKMAN COULTER, INC." names two.
-_NAME_WORD = rf"(?!{_LEGAL_FORM}(?![\w’'&!./-])){_WORD}"
+_NAME_WORD = rf"(?!{_LEGAL_FORM}(?!{_WORD_CHAR})){_WORD}"
 MAX_WORDS = 6  # words before the legal form; longer runs are proposed from each of their last words
-_NAME = re.compile(rf"(?<![\w’'&!./-])({_NAME_WORD}(?:{_GAP}(?:{_JOINER}{_GAP})?{_NAME_WORD}){{0,{MAX_WORDS + 2}}}),?{_GAP}"
+_NAME = re.compile(rf"{_NOT_AFTER_A_WORD_CHAR}({_NAME_WORD}(?:{_GAP}(?:{_JOINER}{_GAP})?{_NAME_WORD}){{0,{MAX_WORDS + 2}}}),?{_GAP}"
                    rf"({_LEGAL_FORM})(?:{_GAP}of{_GAP}({_WORD}(?:{_GAP}{_WORD}){{0,2}}))?")
-_WORD_START = re.compile(rf"(?<![\w’'&!./-]){_WORD}")
-# A name starts on any of its words but these ("and Company"); it may start on "The" ("The Travelers Companies, Inc.").
-_NOT_FIRST = re.compile(r"(?:of|and|&|for|de|du|der|von|van)", re.I)
+_WORD_START = re.compile(rf"{_NOT_AFTER_A_WORD_CHAR}{_WORD}")
 
 
 def legal_names(text: str) -> list[tuple[int, int]]:
@@ -40,8 +42,9 @@ def legal_names(text: str) -> list[tuple[int, int]]:
         ends = [match.end(2)]
         if match.group(3):  # the place, without the full stop of a sentence that ends with it
             ends.append(match.end(3) - match.group(3).endswith("."))
+        # Not on a joiner ("AND Company"), but on "The" ("The Travelers Companies, Inc.").
         starts = [name_start + w.start() for w in _WORD_START.finditer(text[name_start:name_end])
-                  if not _NOT_FIRST.fullmatch(w.group(0))]
+                  if w.group(0).casefold() not in _JOINERS]
         for start in starts[-MAX_WORDS:]:
             spans.update((start, end) for end in ends)
     return sorted(spans)
