@@ -1,11 +1,13 @@
 """Queuing a document's next stage: a broker that cannot be reached loses nothing and answers no 500, and a
 stage's message delivered again after its worker died queues what its first delivery did not."""
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appliance.celery import app
 from appliance.documents.models import Document
-from appliance.documents.tasks import extract_text
+from appliance.documents.pipeline import next_stage
+from appliance.documents.tasks import STAGES, extract_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +38,6 @@ def test_an_upload_while_the_broker_is_down_is_stored_and_accepted(unreachable_b
 
 
 def test_every_status_before_the_end_has_one_next_stage_and_the_inference_ones_share_a_queue():
-    from django.conf import settings
-
-    from appliance.documents.pipeline import next_stage
-    from appliance.documents.tasks import STAGES
-
     for status in Document.Status:
         assert (next_stage(Document(status=status)) is None) == (status in Document.FINAL_STATUSES)
     routes = settings.CELERY_TASK_ROUTES

@@ -1,10 +1,14 @@
 """Zero-shot extraction of a type defined only as data, with the real encoder: grounded values, honest confidence."""
+import numpy as np
 import pytest
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields import general
-from extraction.fields.general.zeroshot import CONFIDENCE_CAP
+from extraction.fields.general.candidates import Proposal, propose
+from extraction.fields.general.features import CandidateTable, Layout
+from extraction.fields.general.kinds import Kind
+from extraction.fields.general.zeroshot import CONFIDENCE_CAP, score
 from extraction.fields.result import NEEDS_REVIEW
 from extraction.validation.validate import validate_document
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
@@ -157,10 +161,6 @@ def test_a_value_written_over_several_lines_is_found_whole(encoder):
 
 
 def test_the_layout_says_where_a_candidate_cuts_a_unit_of_text():
-    from extraction.fields.general.candidates import propose
-    from extraction.fields.general.features import Layout
-    from extraction.fields.general.kinds import Kind
-
     doc = DocText([SITE_PASS])
     layout = Layout(doc)
     by_value = {p.value: layout.boundaries(p) for p in propose(doc, Kind.TEXT)}
@@ -171,15 +171,7 @@ def test_the_layout_says_where_a_candidate_cuts_a_unit_of_text():
     assert by_value["0113 496 0000"]["holds_label"] == 0.0  # the value after a label is no label
 
 
-
 def test_an_organisation_named_with_its_legal_form_weighs_against_it_for_a_field_that_asks_for_no_name():
-    import numpy as np
-
-    from extraction.fields.general.candidates import Proposal
-    from extraction.fields.general.features import CandidateTable
-    from extraction.fields.general.kinds import Kind
-    from extraction.fields.general.zeroshot import score
-
     # The same words found twice: as a line, and as a company's name ("MARKETING SDN BHD" out of its line).
     proposals = [Proposal("MARKETING SDN BHD", "MARKETING SDN BHD", 10, 27, source) for source in ("line", "legal_name")]
     rows = [{"source=line": 1.0}, {"source=legal_name": 1.0}]
