@@ -214,6 +214,8 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
         if ranked is not None:
             scores, confidences = ranked
             result = _result(doc, field, table.proposals, scores, confidences, confidences >= 0.5)
+            if field.is_list:
+                result.confidence = ranker.list_confidence(table, confidences)
             result.model = specialist.system
             if rules is not None and not same_values(table.kind, _values(rules.get(field.name)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)

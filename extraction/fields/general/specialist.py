@@ -7,7 +7,8 @@ embeddings of each candidate's context (and, for free text, of its own redacted 
 which of those matter for this field from the labels, so one design serves every type.
 
 Confidence is the ranker's probability for the chosen value (summed over the places the value
-stands), and each field's acceptance threshold is fitted on cross-validated predictions — never on
+stands); for a list field, the probability that the list is exactly right (list_confidence). Each
+field's acceptance threshold is fitted on cross-validated predictions — never on
 the documents a ranker was trained on — for the target precision (training.py).
 """
 from __future__ import annotations
@@ -57,9 +58,12 @@ class FieldRanker:
         # The kind of value it learned to rank (None: an artefact from before kinds were kept). A field whose
         # schema or description now gives another kind has candidates it never saw (fits).
         self.kind = kind
+        # log(right / wrong candidates) in training. The model weighs both classes alike, which lifts every
+        # probability; adding this to its logit gives the chance a candidate is right (a list's confidence).
+        self.prior_logit = 0.0
 
     def __setstate__(self, state):
-        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, "kind": None, **state})
+        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, "kind": None, "prior_logit": 0.0, **state})
 
     def fits(self, table: CandidateTable) -> bool:
         """Whether ``table``'s candidates are of the kind this ranker was trained on."""
@@ -104,6 +108,7 @@ class FieldRanker:
             # so all candidates score alike and a document's one value gets all the confidence.
             return cls(None, {}, is_list, kind)
         ranker = cls(None, cls._examples(tables, labels), is_list, kind)
+        ranker.prior_logit = float(np.log(y.sum() / (len(y) - y.sum())))
         X = np.vstack([ranker._features(t, document=i) for i, t in enumerate(tables)])
         ranker.model = make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000))
         ranker.model.fit(X, y)
@@ -127,6 +132,16 @@ class FieldRanker:
                 by_value[str(p.value)] = by_value.get(str(p.value), 0.0) + prob
         confidences = np.array([by_value[str(p.value)] for p in table.proposals])
         return confidences + 1e-6 * logits, confidences
+
+    def list_confidence(self, table: CandidateTable, confidences: np.ndarray) -> float:
+        """How likely a list field's reading (the values ``rank`` gives 0.5 or more, else the best one) is
+        exactly right: each value in it right, and each value left out wrong. The best value's confidence
+        alone says nothing of the extra items beside it, and an extra item is an error a clerk never sees."""
+        by_value = {str(p.value): float(c) for p, c in zip(table.proposals, confidences)}
+        chosen = {v for v, c in by_value.items() if c >= 0.5} or {max(by_value, key=by_value.get)}
+        clipped = np.clip(np.array(list(by_value.values())), 1e-9, 1 - 1e-9)
+        right = 1 / (1 + np.exp(-(np.log(clipped / (1 - clipped)) + self.prior_logit)))
+        return float(np.prod([r if v in chosen else 1 - r for v, r in zip(by_value, right)]))
 
 
 @dataclass

@@ -119,7 +119,7 @@ def _predict(ranker: FieldRanker | None, table: CandidateTable | None, is_list: 
     best = int(np.argmax(scores))
     if is_list:
         values = list(dict.fromkeys(str(p.value) for p, c in zip(table.proposals, confidences) if c >= 0.5))
-        return values or [str(table.proposals[best].value)], float(confidences[best])
+        return values or [str(table.proposals[best].value)], ranker.list_confidence(table, confidences)
     return table.proposals[best].value, float(confidences[best])
 
 

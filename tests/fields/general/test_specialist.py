@@ -62,3 +62,44 @@ def test_with_few_examples_a_ranker_learns_to_follow_zero_shot():
     for seed in range(100, 110):
         scores, _ = ranker.rank(_table_zero_shot_knows(seed))
         assert int(np.argmax(scores)) == 0
+
+
+def _party_table(seed, extra_looks_right):
+    """Names where the first two are the parties; the third reads like one only when ``extra_looks_right``."""
+    rng = np.random.default_rng(seed)
+    proposals = [Proposal(f"Party {seed}-{i}", f"Party {seed}-{i}", i * 20, i * 20 + 10, "legal_name") for i in range(8)]
+    looks = [1.0, 1.0, float(extra_looks_right)] + [0.0] * 5
+    rows = [{"top": looks[i], "letters": 1.0} for i in range(8)]
+    return CandidateTable(Kind.TEXT, proposals, rows, rng.random(8).astype(np.float32),
+                          context_vectors=rng.random((8, 8)).astype(np.float32))
+
+
+def _party_ranker():
+    tables = [_party_table(seed, extra_looks_right=False) for seed in range(12)]
+    return FieldRanker.fit(tables, [np.array([1, 1, 0, 0, 0, 0, 0, 0])] * 12, is_list=True)
+
+
+def test_a_list_is_as_sure_as_its_least_sure_part_not_its_best_item():
+    ranker = _party_ranker()
+    clean = _party_table(100, extra_looks_right=False)
+    doubtful = _party_table(101, extra_looks_right=True)  # a third name that looks like a party
+    clean_confidence = ranker.list_confidence(clean, ranker.rank(clean)[1])
+    _, confidences = ranker.rank(doubtful)
+    doubtful_confidence = ranker.list_confidence(doubtful, confidences)
+    assert confidences[:2].min() >= 0.5  # both parties are read in either case
+    assert doubtful_confidence < clean_confidence
+    assert doubtful_confidence < confidences.max()  # the best item's confidence would hide the doubt
+
+
+def test_a_list_confidence_counts_the_balanced_training_back_to_the_real_odds():
+    ranker = _party_ranker()
+    assert ranker.prior_logit == np.log(2 / 6)  # 2 parties of 8 names in each training document
+    table = _party_table(100, extra_looks_right=False)
+    _, confidences = ranker.rank(table)
+    real_odds = ranker.list_confidence(table, confidences)
+    old = pickle.loads(pickle.dumps(ranker))
+    del old.__dict__["prior_logit"]  # as pickled before it had one: it loads, with balanced odds
+    old = pickle.loads(pickle.dumps(old))
+    assert old.prior_logit == 0.0
+    # At balanced odds every left-out name looks likelier to be a party than it is: the list less sure.
+    assert 0.0 < old.list_confidence(table, confidences) < real_odds
