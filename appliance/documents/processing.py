@@ -12,7 +12,7 @@ from django.db import transaction
 
 from appliance.documents.ingestion import DECLARED
 from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField, Page
-from audit.events import model_system, record, sha256_pages, sha256_text
+from audit.events import append, build, model_system, record, sha256_pages, sha256_text
 from extraction import pipeline
 from extraction.doctypes.registry import OTHER, TypeRegistry
 from extraction.evidence import DocText
@@ -157,15 +157,17 @@ def classify(document):
         document.move_to(Document.Status.CLASSIFIED)
 
 
-def _record_extraction_tokens(document, usage):
+def _extraction_token_events(document, usage):
     """One event per small model the extractors consulted, with the tokens it read (routing report's cost)."""
-    for calls in by_model(usage).values():
-        record(
+    return [
+        build(
             "extraction_model_usage", document=document, system=model_system(calls[0]), route="slm",
             details={"calls": len(calls)}, tokens=sum(c.total_tokens for c in calls),
             cost=sum(c.relative_cost for c in calls),
             latency_ms=int(sum(c.latency_ms for c in calls)) or None,
         )
+        for calls in by_model(usage).values()
+    ]
 
 
 def extract_and_validate(document):
@@ -181,38 +183,43 @@ def extract_and_validate(document):
     personal = {f.name for f in spec.fields if f.personal}
     # The generator the extractors consulted, as its calls reported it (fields settled by rules name none).
     slm_usage = next((u for u in usage if u.kind == "generator"), None)
+    events = []  # this decision's audit events, appended together at the end
+    text_digest = {"text": sha256_pages(doc.pages)}
     with transaction.atomic():
         _claim(document)
         ExtractedField.objects.filter(document=document).delete()
-        for name, field in fields.items():
-            ExtractedField.objects.create(
+        ExtractedField.objects.bulk_create(
+            ExtractedField(
                 document=document, name=name, value=field.value, raw=field.raw, confidence=field.confidence,
                 evidence=[span.as_dict() for span in field.evidence], method=field.method,
                 validators=[v.as_dict() for v in field.validators], status=field.status, reasons=field.reasons,
                 candidates=field.candidates, personal=name in personal,
             )
-            record(
+            for name, field in fields.items()
+        )
+        for name, field in fields.items():
+            events.append(build(
                 "field_extracted", document=document,
                 # A trained specialist names itself and its version; otherwise the model the extractors called.
                 system=field.model or model_system(None if field.method == "rule" else slm_usage),
-                field=name, inputs_sha256={"text": sha256_pages(doc.pages)},
+                field=name, inputs_sha256=text_digest,
                 candidates=[{"value": c.get("value"), "score": c.get("score")} for c in field.candidates[:5]],
                 evidence=[span.as_dict() for span in field.evidence],
                 validators=[{"name": v.name, "passed": v.passed} for v in field.validators],
                 confidence=max(0.0, min(1.0, field.confidence)), route=field.method, outcome=field.status,
                 reason=field.reasons[0] if field.reasons else "", latency_ms=latency,
-            )
-        _record_extraction_tokens(document, usage)
+            ))
+        events += _extraction_token_events(document, usage)
         for escalation in escalations:
             usage = escalation.usage
-            record(
+            events.append(build(
                 "field_escalated", document=document, field=escalation.field, route="llm",
                 # an unreachable tier reported no usage: the event still names the tier, not the rules
                 system=model_system(usage) if usage is not None else UNREACHED_TIER,
                 outcome=escalation.outcome, reason=escalation.error, confidence=max(0.0, min(1.0, escalation.confidence)),
                 tokens=getattr(usage, "total_tokens", None), cost=getattr(usage, "relative_cost", None),
                 latency_ms=int(getattr(usage, "latency_ms", 0) or 0) or None,
-            )
+            ))
         reasons = validation.issues + sorted({r for f in fields.values() for r in f.reasons})
         if validation.status == "done" and quality_control_sample(document.pk):
             # A random share of documents the machine would settle goes to a person anyway: it is
@@ -221,10 +228,11 @@ def extract_and_validate(document):
             reasons.append("qc_sample")
         document.review_reasons = reasons
         document.save(update_fields=["review_reasons"])
-        record(
+        events.append(build(
             "document_validated", document=document, details={"doc_type": spec.name, "fields": len(fields),
                                                                "issues": validation.issues},
             outcome=validation.status,
-        )
+        ))
+        append(*events)
         final = Document.Status.DONE if validation.status == "done" else Document.Status.NEEDS_REVIEW
         document.move_to(final)

@@ -100,18 +100,19 @@ def _advance(document_id):
     """Run the inference stages the document waits for, one after another, from the status it is in:
     a message redelivered after its worker died resumes where that worker stopped, and a document
     already past them (another worker moved it on) is left alone. Each stage is idempotent."""
-    while True:
-        document = Document.objects.filter(pk=document_id).first()
-        stage = STAGES.get(document.status) if document is not None else None
+    document = Document.objects.select_related("doc_type").filter(pk=document_id).first()
+    while document is not None:
+        stage = STAGES.get(document.status)
         if stage is None or stage.run is None:
             return
         before = document.status
         try:
-            # The model work happens outside any transaction; the stage locks the row only to store.
+            # The model work happens outside any transaction; the stage locks the row to store, and checks
+            # there that the status it read is still the document's (StageSuperseded when not).
             stage.run(document)
         except processing.StageSuperseded:
             return
-        if Document.objects.filter(pk=document_id, status=before).exists():
+        if document.status == before:
             return  # the stage stored nothing new: do not run it again in a loop
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from audit import chain
-from audit.events import record
+from audit.events import append, build, record
 from audit.models import AuditEvent
 from audit.verify import verify_chain
 
@@ -45,6 +45,21 @@ def test_events_link_into_a_chain_that_verifies(make_document):
     result = verify_chain()
     assert result.ok, result.message
     assert result.head_seq == second.seq
+
+
+def test_events_appended_together_take_consecutive_places_in_one_write(make_document, django_assert_max_num_queries):
+    document = make_document()
+    before = record("document_received", document=document, inputs_sha256={"file": document.sha256})
+    events = [build("field_extracted", document=document, field=name, confidence=0.9) for name in ("total", "date", "vendor")]
+    # The lock, the head, one insert for all three (and the transaction around them, where there is none).
+    with django_assert_max_num_queries(5):
+        append(*events)
+    stored = list(AuditEvent.objects.filter(seq__gt=before.seq).order_by("seq"))
+    assert [e.field for e in stored] == ["total", "date", "vendor"]
+    assert [e.seq for e in stored] == [before.seq + 1, before.seq + 2, before.seq + 3]
+    assert stored[0].prev_hash == before.hash and stored[1].prev_hash == stored[0].hash
+    result = verify_chain()
+    assert result.ok, result.message
 
 
 def test_hash_read_back_from_the_database_matches(make_document):
