@@ -5,7 +5,8 @@ import os
 import signal
 
 from celery import Celery
-from celery.signals import beat_embedded_init, worker_init, worker_process_init
+from celery.signals import beat_embedded_init, task_prerun, worker_init, worker_process_init
+from django.db import close_old_connections
 
 from appliance import broker
 
@@ -65,3 +66,13 @@ def load_models_once(**kwargs):
 
     processing.runtime()
     get_analyzer()
+    # The classifier embeds its shipped examples the first time it is asked (about 4 s a process): before the
+    # first document, not during it.
+    processing.warm_up_classifier()
+
+
+@task_prerun.connect
+def replace_stale_database_connections(**kwargs):
+    """The worker reuses its database connection between tasks (CELERY_DB_REUSE_MAX); one that broke (the
+    database restarted) or outlived CONN_MAX_AGE is closed here, so the task opens a fresh one."""
+    close_old_connections()

@@ -240,6 +240,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes the database connection before and after every task unless told to reuse it:
+# on PostgreSQL that was a new connection (a server process forked, authentication) for each of a document's
+# two tasks. Reused instead for this many tasks; appliance/celery.py drops one that broke or outlived
+# CONN_MAX_AGE before each task, as Django does between requests.
+CELERY_DB_REUSE_MAX = env.int("COLONY_WORKER_DB_REUSE_TASKS", default=1000)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("COLONY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("COLONY_TASK_TIME_LIMIT", default=660)

@@ -124,6 +124,15 @@ def redact_pii(document):
         document.move_to(Document.Status.PII_REDACTED)
 
 
+def warm_up_classifier():
+    """Train the classifier on the shipped examples now (their embeddings stay cached): the first document
+    a process classifies then costs what any other does. Without models there is nothing to warm."""
+    from extraction.classify.model import get_classifier
+
+    if runtime() is not None:
+        get_classifier(runtime(), (), [])
+
+
 def classify(document):
     if document.doc_type_id is not None and (document.classification or {}).get("method") == DECLARED:
         # The uploader said what the document is: no model overrides it.

@@ -124,3 +124,15 @@ def test_the_inference_stages_of_a_document_take_few_round_trips(stored_document
                      .order_by("seq").values_list("field", flat=True))
     assert set(extracted) == fields and len(extracted) == len(fields)
     assert verify_chain().ok
+
+
+def test_a_worker_process_trains_its_classifier_before_its_first_document():
+    from appliance.celery import load_models_once
+    from extraction.classify import model
+
+    model.reset()
+    load_models_once()  # what each worker process runs as it starts (worker_process_init)
+    assert len(model._models) == 1
+    trained = next(iter(model._models.values()))
+    # The first document without corrections uses it as it is (training embeds every shipped example, ~4 s).
+    assert model.get_classifier(processing.runtime(), (), []) is trained

@@ -2,6 +2,7 @@
 upload documents through the API and follow them through every stage."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from appliance.documents.models import Document
 from audit.models import AuditEvent
@@ -107,3 +108,27 @@ def test_broken_pdf_fails_with_a_reason_and_keeps_its_original(worker, clerk, ap
     assert document.failure_code == "malformed_pdf"
     assert document.failure_reason
     assert document.original.read() == path.read_bytes()
+
+
+def _worker_connections():
+    """The server processes of the other clients of the test database: the worker's, here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_the_worker_keeps_its_database_connection_between_documents(worker, clerk, api_client, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("server connections are PostgreSQL's")
+    client = api_client(clerk)
+    held = []
+    for number in range(2):
+        path = tmp_path / f"receipt-{number}.pdf"
+        docgen.make_pdf(path, [RECEIPT_PAGES[0].replace("23.10", f"2{number}.10")])
+        response = upload(client, path)
+        assert wait_until(lambda: finished(response.json()["id"]), timeout=180) is not None
+        # Celery closed the connection after each task unless told to reuse it (CELERY_DB_REUSE_MAX): then
+        # no connection of the worker's outlives its task.
+        held.append(wait_until(_worker_connections, timeout=10))
+    assert held[0] and held[1], "the worker closed its database connections after its tasks"
+    assert held[0] & held[1], "the second document's tasks opened new connections"
