@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from appliance.documents.models import Document
 from tests import docgen
@@ -224,3 +225,26 @@ def test_a_chunked_upload_over_the_limit_is_413_and_one_within_it_is_stored(clie
     small = _chunked_upload(client, b"A short letter.\n" * 10)
     assert small.status_code == 202
     assert Document.objects.get().size == 160
+
+
+@pytest.mark.django_db
+def test_an_upload_reads_the_uploaders_team_with_the_token(client, pdf_bytes, django_assert_max_num_queries):
+    upload(client, "first.pdf", pdf_bytes + b"%first")
+    # The lockout check, the token with its user and team, permissions (user's and groups'), the duplicate check,
+    # the document, its history and its audit event (on PostgreSQL after an advisory lock), then the 202 body's
+    # pages, fields and history. 16 before the team came with the token.
+    with django_assert_max_num_queries(14 + (connection.vendor == "postgresql")):
+        response = upload(client, "invoice.pdf", pdf_bytes)
+    assert response.status_code == 202
+    assert Document.objects.get(pk=response.json()["id"]).team.name == "default"
+
+
+@pytest.mark.django_db
+def test_a_token_of_a_user_in_no_team_authenticates_and_cannot_upload(make_user, api_client, pdf_bytes):
+    from appliance.documents.models import Membership
+
+    user = make_user("clerk", username="drifter")
+    Membership.objects.filter(user=user).delete()
+    response = upload(api_client(user), "invoice.pdf", pdf_bytes)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "no_team", response.json()
