@@ -64,8 +64,8 @@ class LockoutTokenAuthentication(TokenAuthentication):
             raise
 
     def authenticate_credentials(self, key):
-        # The user's team with the token, in the one query: an upload needs it (team_of), and two more
-        # round-trips per request were a share of a burst's uploads.
+        # DRF's TokenAuthentication.authenticate_credentials with a wider join: the user's team comes with the
+        # token in the one query (an upload needs it, team_of; two more round-trips a request otherwise).
         try:
             token = self.get_model().objects.select_related("user__membership__team").get(key=key)
         except self.get_model().DoesNotExist:
