@@ -58,12 +58,19 @@ def die_with_the_worker(**kwargs):
         os._exit(1)
 
 
+INFERENCE_QUEUE = "inference"
+
+
 @worker_process_init.connect
 def load_models_once(**kwargs):
-    """Each worker process loads the local models and the PII analyzer once, at start, not per task."""
+    """Each worker process loads the local models and the PII analyzer once, at start, not per task; only in
+    a worker that consumes the inference queue: an ingest-only worker (text and OCR) needs none of them, and
+    loading them cost it ~400 MB and 4 s of the classifier's training a process."""
     from appliance.documents import processing
     from extraction.pii import get_analyzer
 
+    if INFERENCE_QUEUE not in app.amqp.queues.consume_from:
+        return
     processing.runtime()
     get_analyzer()
     # The classifier embeds its shipped examples the first time it is asked (about 4 s a process): before the

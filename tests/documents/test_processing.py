@@ -126,13 +126,35 @@ def test_the_inference_stages_of_a_document_take_few_round_trips(stored_document
     assert verify_chain().ok
 
 
-def test_a_worker_process_trains_its_classifier_before_its_first_document():
+@pytest.fixture
+def consumed_queues():
+    """Sets the queues this process consumes, as a worker's -Q does before it forks its pool processes."""
+    from appliance.celery import app
+
+    queues = app.amqp.queues
+    before = queues._consume_from
+    yield lambda names: queues.select(names)
+    queues._consume_from = before
+
+
+def test_a_worker_process_trains_its_classifier_before_its_first_document(consumed_queues):
     from appliance.celery import load_models_once
     from extraction.classify import model
 
     model.reset()
+    consumed_queues(["ingest", "inference", "default"])
     load_models_once()  # what each worker process runs as it starts (worker_process_init)
     assert len(model._models) == 1
     trained = next(iter(model._models.values()))
     # The first document without corrections uses it as it is (training embeds every shipped example, ~4 s).
     assert model.get_classifier(processing.runtime(), (), []) is trained
+
+
+def test_an_ingest_only_worker_process_loads_no_models(consumed_queues):
+    from appliance.celery import load_models_once
+    from extraction.classify import model
+
+    model.reset()
+    consumed_queues(["ingest"])  # text and OCR only: a worker of a split deployment
+    load_models_once()
+    assert model._models == {}
