@@ -100,7 +100,9 @@ def _advance(document_id):
     """Run the inference stages the document waits for, one after another, from the status it is in:
     a message redelivered after its worker died resumes where that worker stopped, and a document
     already past them (another worker moved it on) is left alone. Each stage is idempotent."""
-    document = Document.objects.select_related("doc_type").filter(pk=document_id).first()
+    # The pages are read once for all the stages: each stage reads them from here (redaction stores the redacted
+    # text on these same objects), not from the database again.
+    document = Document.objects.select_related("doc_type").prefetch_related("pages").filter(pk=document_id).first()
     while document is not None:
         stage = STAGES.get(document.status)
         if stage is None or stage.run is None:
