@@ -42,6 +42,11 @@ def test_typed_candidates(kind, pattern, expected):
     _grounded(doc, found)
 
 
+def test_a_day_of_a_date_is_no_duration():
+    text = "Made as of the 10 day of\nJanuary, 2007 and on the 3rd day of May 2008, for a period of thirty (30) days."
+    assert [p.value for p in propose(DocText([text]), Kind.DURATION)] == ["30 days"]
+
+
 def test_identifiers_without_a_pattern_are_tokens_with_digits():
     values = [p.value for p in propose(_doc(), Kind.IDENTIFIER)]
     assert "PCN-2024-0042" in values and "GB82WEST12345698765432" in values
