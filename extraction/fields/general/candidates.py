@@ -73,7 +73,7 @@ def propose(doc: DocText, kind: Kind, pattern: str | None = None) -> list[Propos
     if kind is Kind.CURRENCY:
         return _matches(_CURRENCY, text, lambda s: s.upper() if s.upper() in ISO_CURRENCIES else CURRENCY_SYMBOLS.get(s))
     if kind is Kind.DURATION:
-        # "the 10th day of January, 2007" is a date, not a period of 10 days.
+        # "the 10 day of January, 2007" is a date, not a period of 10 days.
         dates = [(m.start(), m.end()) for date_re in DATE_PATTERNS for m in date_re.finditer(text)]
         return [Proposal(v, m.group(0), m.start(), m.end(), "pattern") for m in TERM_RE.finditer(text)
                 if (v := term_value(m)) and not any(start <= m.start() < end for start, end in dates)]
