@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extraction.evidence import Span
-from extraction.validation.decision import FieldStatus, field_reasons, field_status
+from extraction.validation.decision import FieldStatus, field_reasons, field_status, shown_confidence
 
 ACCEPTED = FieldStatus.ACCEPTED
 NEEDS_REVIEW = FieldStatus.NEEDS_REVIEW
@@ -60,7 +60,7 @@ class FieldResult:
         return {
             "value": self.value,
             "raw": self.raw,
-            "confidence": round(float(self.confidence), 4),
+            "confidence": shown_confidence(self.confidence),
             "status": self.status,
             "method": self.method,
             "evidence": [span.as_dict() for span in self.evidence],

@@ -37,3 +37,12 @@ def test_a_document_is_done_only_when_every_field_is_accepted_and_nothing_else_i
     assert document_status(["accepted", "accepted"], []) == DocumentStatus.DONE
     assert document_status(["accepted", "needs_review"], []) == DocumentStatus.NEEDS_REVIEW
     assert document_status(["accepted"], ["missing_required:total"]) == DocumentStatus.NEEDS_REVIEW
+
+
+def test_a_confidence_is_compared_with_its_threshold_as_it_is_shown():
+    # 0.99997 is shown (and stored) as 1.0: it clears a threshold of 1.0, as a reviewer reading "1.0" expects.
+    assert field_reasons(grounded=True, validators_passed=True, confidence=0.99997, threshold=1.0) == []
+    assert field_reasons(grounded=True, validators_passed=True, confidence=0.99994, threshold=1.0) == ["low_confidence"]
+    result = FieldResult(name="total", value="9.00", confidence=0.99997, evidence=[Span(1, 0, 4)])
+    decide(result, 1.0)
+    assert (result.as_dict()["confidence"], result.status) == (1.0, FieldStatus.ACCEPTED)

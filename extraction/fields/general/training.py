@@ -19,7 +19,7 @@ from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.matching import matched_items, matches_label, same_value, same_values
 from extraction.fields.general.specialist import FieldRanker, Specialist
 from extraction.fields.registry import extract_with, has_rules, rule_fields
-from extraction.validation.decision import FieldStatus
+from extraction.validation.decision import FieldStatus, shown_confidence
 from extraction.validation.validate import validate_document
 
 MIN_DOCUMENTS = 8
@@ -60,7 +60,7 @@ class FieldReport:
         return {"documents": self.documents, "candidate_recall": round(self.reachable / n, 4),
                 "accuracy": round(self.correct / n, 4), "automation": round(self.accepted / n, 4),
                 "auto_precision": round(self.accepted_correct / self.accepted, 4) if self.accepted else None,
-                "threshold": round(self.threshold, 4), "ranked_by": self.ranked_by,
+                "threshold": shown_confidence(self.threshold), "ranked_by": self.ranked_by,
                 "without_specialist": round(self.fallback_correct / n, 4)}
 
 
@@ -76,7 +76,7 @@ class TrainingReport:
 
     def thresholds(self) -> dict[str, float]:
         """Thresholds of the fields the specialist ranks (the others keep the type's own)."""
-        return {name: round(r.threshold, 4) for name, r in self.fields.items() if r.ranked_by == "specialist"}
+        return {name: shown_confidence(r.threshold) for name, r in self.fields.items() if r.ranked_by == "specialist"}
 
     def as_dict(self) -> dict:
         return {"documents": self.documents, "accuracy": round(self.accuracy, 4),
@@ -142,7 +142,8 @@ def _threshold(predictions: list[tuple[float, bool]], target: float) -> float:
     """The lowest confidence above which out-of-fold precision reaches ``target`` (most values accepted),
     estimated cautiously: precision on new documents fell short of the raw estimate on small sets."""
     best = NEVER
-    ordered = sorted(predictions, key=lambda p: -p[0])
+    # At the precision confidences are compared with (ties at 0.9999x and 1.0 alike are one tie, as the stage sees them).
+    ordered = sorted(((shown_confidence(confidence), ok) for confidence, ok in predictions), key=lambda p: -p[0])
     correct = 0
     for count, (confidence, ok) in enumerate(ordered, start=1):
         correct += ok

@@ -16,6 +16,12 @@ def test_a_short_clean_record_accepts_nothing():
     assert _threshold([(0.9 + i / 1000, True) for i in range(10)], 0.98) == NEVER
 
 
+def test_a_threshold_reads_confidences_as_the_stage_compares_them():
+    # An error at 0.99996 is a 1.0 to the stage: a threshold of 1.0 would accept it with the 60 right ones.
+    assert _threshold([(1.0, True)] * 60 + [(0.99996, False)], 0.98) == NEVER
+    assert _threshold([(1.0, True)] * 60 + [(0.9999, False)], 0.98) == 1.0
+
+
 def test_the_threshold_keeps_the_confident_values_that_were_all_right():
     confident = [(0.99 - i / 10000, True) for i in range(60)]
     doubtful = [(0.5, False), (0.45, True), (0.4, False)]
