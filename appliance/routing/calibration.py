@@ -30,6 +30,7 @@ from extraction.validation.decision import (
     VALIDATOR_FAILED,
     document_status,
     field_reasons,
+    shown_confidence,
     field_status,
 )
 
@@ -54,6 +55,12 @@ class Unit:
     gold: int  # labelled values it stands for
     accepted: int  # values it adds to "accepted" when accepted
     correct: int  # correct values among those
+
+    def __post_init__(self):
+        # Swept as the decision point compares it with a threshold (shown_confidence): a stored 0.99997 and a 1.0
+        # are one tie there, so a threshold between them would promise a precision the stage does not keep.
+        if self.confidence is not None:
+            self.confidence = shown_confidence(self.confidence)
 
 
 @dataclass

@@ -83,6 +83,16 @@ def test_thresholds_are_the_lowest_reaching_the_target(tmp_path):
     assert curve[0]["automation"] >= curve[-1]["automation"]
 
 
+def test_calibration_sweeps_confidences_as_the_decision_compares_them():
+    # 0.99997 is a 1.0 to the validation stage: no threshold can accept the 30 right values without the wrong one.
+    units = [cal.Unit("receipt", "total", 1.0, True, 1, 1, 1) for _ in range(30)]
+    units.append(cal.Unit("receipt", "total", 0.99997, True, 1, 1, 0))
+    result = cal.calibrate(units, target=0.99, min_samples=20)
+    total = next(f for f in result.fields if f.field == "total")
+    assert total.status == "unreachable"
+    assert [(p["threshold"], p["accepted"], p["correct"]) for p in total.curve] == [(1.0, 31, 30)]
+
+
 def test_unreachable_target_sends_every_value_to_people(tmp_path):
     units = [cal.Unit("receipt", "company", 0.9, True, 1, 1, i % 2) for i in range(30)]
     result = cal.calibrate(units, target=0.99, min_samples=20)
