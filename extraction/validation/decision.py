@@ -27,7 +27,8 @@ POLICY_ALWAYS_REVIEW = "policy_always_review"
 # Two ways of deciding (a specialist and the type's rules, or the small and the larger model) chose differently.
 METHODS_DISAGREE = "methods_disagree"
 CHECKS = (NO_EVIDENCE, VALIDATOR_FAILED, LOW_CONFIDENCE)
-# A confidence is shown, stored beside thresholds and compared with them at this many decimals. Compared unrounded,
+# A confidence is shown, written to predictions and compared with thresholds at this many decimals; training and
+# calibration fit thresholds on the same rounded values. Compared unrounded,
 # a specialist's 0.99997 read "1.0" to a reviewer and yet fell short of its threshold of 1.0 (312 of 426 receipts'
 # company names on the evaluation set).
 CONFIDENCE_DECIMALS = 4
