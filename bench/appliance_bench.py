@@ -1,6 +1,6 @@
 """Throughput of the running appliance against the batch path, on the same documents.
 
-    .venv/bin/python bench/appliance_bench.py [--count 100] [--workers 2] [--filesystem-broker]
+    .venv/bin/python bench/appliance_bench.py [--count 100] [--workers 2] [--worker-concurrency 3] [--filesystem-broker]
 
 Starts a stack on a fresh data directory (the embedded defaults: SQLite and a Redis of its own on a
 socket, as bin/start runs it; ``--filesystem-broker``: kombu's filesystem transport instead; or
@@ -151,6 +151,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="worker processes, for both paths")
+    parser.add_argument("--worker-concurrency", type=int, default=None,
+                        help="processes of the appliance's worker (default: --workers); process_folder keeps --workers")
     parser.add_argument("--filesystem-broker", action="store_true", help="kombu's filesystem transport, no Redis")
     parser.add_argument("--split-queues", action="store_true", help="an ingest-only and an inference-only worker")
     args = parser.parse_args()
@@ -168,7 +170,7 @@ def main():
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             env["CELERY_BROKER_URL"] = f"redis+socket://{socket_path}"
         try:
-            appliance = appliance_run(env, files, args.workers, args.split_queues)
+            appliance = appliance_run(env, files, args.worker_concurrency or args.workers, args.split_queues)
         finally:
             if broker is not None:
                 broker.terminate()
@@ -179,7 +181,7 @@ def main():
     latencies = appliance["latencies"]
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
     print(f"documents: {n} ({'evaluation receipts' if EVAL_DOCS.is_dir() else 'generated letters'}), "
-          f"broker {env.get('CELERY_BROKER_URL', 'filesystem://')}, {args.workers} worker processes"
+          f"broker {env.get('CELERY_BROKER_URL', 'filesystem://')}, {args.worker_concurrency or args.workers} worker processes"
           f"{' (inference) and 1 (ingest)' if args.split_queues else ''}")
     print(f"appliance: {rate:.2f} documents/s (uploads took {appliance['upload_seconds']:.1f} s), "
           f"latency p50 {statistics.median(latencies):.1f} s, p95 {p95:.1f} s, final statuses {appliance['statuses']}, "
