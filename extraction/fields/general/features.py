@@ -8,6 +8,7 @@ Models read redacted text only (``DocText.safe_window``): personal data reaches 
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -98,10 +99,14 @@ class Layout:
         over several lines (an address) is whole only where none of these holds."""
         lines = [self.doc.text[self.lines[i][0]:self.lines[i][1]].strip() for i in self.span_lines(proposal)]
         if not lines:
-            return {"open_start": 0.0, "open_end": 0.0, "holds_label": 0.0}
+            return {"open_start": 0.0, "open_end": 0.0, "holds_label": 0.0, "code_edge": 0.0}
+        whole = proposal.source in WHOLE_LINE_SOURCES
         return {"open_start": float(self._neighbour(self.line_index(proposal.start), -1).endswith(",")),
                 "open_end": float(lines[-1].endswith(",")),
-                "holds_label": float(proposal.source in WHOLE_LINE_SOURCES and any(":" in line for line in lines))}
+                "holds_label": float(whole and any(":" in line for line in lines)),
+                # A block of lines that starts or ends on a line of codes (a registration number printed
+                # between a shop's name and its address) holds something other than its words.
+                "code_edge": float(whole and len(lines) > 1 and (_is_code(lines[0]) or _is_code(lines[-1])))}
 
     def label_before(self, proposal: Proposal) -> bool:
         """A label ends right before the candidate, on its line or as the whole line before."""
@@ -116,6 +121,15 @@ class Layout:
             above = text[s:e].strip()
             return bool(above) and len(above) < 40 and not any(c.isdigit() for c in above)
         return False
+
+
+# A word of three letters or more: what a line written in words has and a line of codes ("(867388-U)") has not.
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _is_code(line: str) -> bool:
+    """A line of figures and codes: a digit, and no word of three letters or more."""
+    return any(c.isdigit() for c in line) and _WORD.search(line) is None
 
 
 def _number(value) -> float | None:

@@ -34,7 +34,7 @@ KIND_WEIGHTS = {
     # An organisation named with its legal form is a name: not the value of a field that asks for something else
     # (an address), where it would otherwise win as a few words from the top lines ("MARKETING SDN BHD").
     Kind.TEXT: {"top": 0.5, "source=line": 0.1, "source=line_head": 0.12, "label_before": 0.0, "letters": 0.3,
-                "open_start": -0.2, "open_end": -0.2, "holds_label": -0.2, "source=legal_name": -0.3},
+                "open_start": -0.2, "open_end": -0.2, "holds_label": -0.2, "code_edge": -0.2, "source=legal_name": -0.3},
 }
 # A free-text field that asks for the names of people or organisations (kinds.asks_for_names): a name is written
 # capitalised in a few words, is not a place, and is often among the names the PII stage found (only a little:
