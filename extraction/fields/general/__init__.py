@@ -25,7 +25,7 @@ from extraction.fields.general.features import (
     unit,
     validity,
 )
-from extraction.fields.general.kinds import Kind, asks_for_names, declared_kind, field_kind, item_schema
+from extraction.fields.general.kinds import Kind, asks_for_address, asks_for_names, declared_kind, field_kind, item_schema
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -125,6 +125,8 @@ class DocumentCandidates:
         # The validators the validation stage will run on the field's value.
         table.valid = validity(proposals, field.validators)
         table.names = kind is Kind.TEXT and self.encode.available and asks_for_names(
+            field_query(field.name, field.description), self.encode)
+        table.address = kind is Kind.TEXT and self.encode.available and asks_for_address(
             field_query(field.name, field.description), self.encode)
         # In the specialist's view the context similarity is that of its own view of the context, so there
         # this is zero-shot's ranking of the candidates as the specialist reads them (a feature, not a fallback).

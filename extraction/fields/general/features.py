@@ -20,6 +20,7 @@ from extraction.fields.general.candidates import BRACKETED_TAIL, WHOLE_LINE_SOUR
 from extraction.fields.general.kinds import Kind
 from extraction.validation.validators import VALIDATORS
 
+PLACE_ENTITIES = ("LOCATION", "STREET_ADDRESS")
 SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
            "pii:LOCATION", "pii:STREET_ADDRESS")
 # Sources added since specialists were first trained (rankers trained before read none of them).
@@ -99,14 +100,19 @@ class Layout:
         over several lines (an address) is whole only where none of these holds."""
         lines = [self.doc.text[self.lines[i][0]:self.lines[i][1]].strip() for i in self.span_lines(proposal)]
         if not lines:
-            return {"open_start": 0.0, "open_end": 0.0, "holds_label": 0.0, "code_edge": 0.0}
+            return {"open_start": 0.0, "open_end": 0.0, "holds_label": 0.0, "holds_code": 0.0}
         whole = proposal.source in WHOLE_LINE_SOURCES
         return {"open_start": float(self._neighbour(self.line_index(proposal.start), -1).endswith(",")),
                 "open_end": float(lines[-1].endswith(",")),
                 "holds_label": float(whole and any(":" in line for line in lines)),
-                # A block of lines that starts or ends on a line of codes (a registration number printed
-                # between a shop's name and its address) holds something other than its words.
-                "code_edge": float(whole and len(lines) > 1 and (_is_code(lines[0]) or _is_code(lines[-1])))}
+                # A block of lines with a line of codes in it (a registration number printed between a shop's
+                # name and its address) runs across two things: codes are not written inside a name or an address.
+                "holds_code": float(whole and len(lines) > 1 and any(_is_code(line) for line in lines))}
+
+    def holds_place(self, proposal: Proposal) -> bool:
+        """Whether the PII stage found a place or street address within the candidate."""
+        return any(start < proposal.end and proposal.start < end
+                   for start, end, kind in self.doc.pii if kind in PLACE_ENTITIES)
 
     def label_before(self, proposal: Proposal) -> bool:
         """A label ends right before the candidate, on its line or as the whole line before."""
@@ -172,6 +178,11 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             # A name is a few words, each capitalised ("Lydall, Inc.", "DAVID FREEMAN"); a clause is not.
             row["capitalised"] = sum(w.lstrip("(\"“'")[:1].isupper() for w in words) / max(len(words), 1)
             row["long"] = float(len(value.split()) > NAME_WORDS_AT_MOST)
+            # An address is written in figures and words (a number, a postcode beside street and town names),
+            # often over several lines, and holds a place the PII stage found.
+            row["figures_and_words"] = float(any(c.isdigit() for c in value) and len(_WORD.findall(value)) >= 2)
+            row["several_lines"] = float("\n" in p.text)
+            row["holds_place"] = float(layout.holds_place(p))
         if kind is Kind.AMOUNT:
             number = numbers[index]
             row["largest"] = float(number is not None and number == largest)
@@ -329,6 +340,8 @@ class CandidateTable:
     valid: np.ndarray | None = None
     # The field asks for the names of people or organisations (kinds.asks_for_names): zero-shot weighs name-likeness.
     names: bool = False
+    # The field asks for a postal address (kinds.asks_for_address): zero-shot weighs address-likeness.
+    address: bool = False
 
     def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""

@@ -1,7 +1,7 @@
 """A field's kind comes from its schema alone: the same schema under any name is the same kind."""
 import pytest
 
-from extraction.fields.general.kinds import Kind, asks_for_names, described_kind, field_kind, kind_of
+from extraction.fields.general.kinds import Kind, asks_for_address, asks_for_names, described_kind, field_kind, kind_of
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 
@@ -65,3 +65,20 @@ def test_the_schema_outranks_the_description(encode):
 ])
 def test_a_free_text_field_may_ask_for_names(encode, query, names):
     assert asks_for_names(query, encode) is names
+
+
+@pytest.mark.parametrize("query, address", [
+    ("shop location: Street address of the shop.", True),
+    ("delivery address: Delivery address.", True),
+    ("vendor address: Postal address of the vendor.", True),
+    ("recipient: Who the letter is addressed to.", False),  # a person, though the words say "addressed"
+    ("merchant: Name of the business that sold the goods.", False),
+    ("subject: What the message is about.", False),
+])
+def test_a_free_text_field_may_ask_for_an_address(encode, query, address):
+    assert asks_for_address(query, encode) is address
+
+
+@pytest.mark.parametrize("query", ["governing law: Governing law.", "applicable law: The law that applies to the agreement."])
+def test_a_governing_law_is_a_place(encode, query):
+    assert described_kind(query, encode) is Kind.PLACE

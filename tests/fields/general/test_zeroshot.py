@@ -165,8 +165,8 @@ def test_the_layout_says_where_a_candidate_cuts_a_unit_of_text():
     layout = Layout(doc)
     by_value = {p.value: layout.boundaries(p) for p in propose(doc, Kind.TEXT)}
     assert by_value["Unit 4, Riverside Park, East Lane Industrial Estate, Leeds LS9 0AB"] == {
-        "open_start": 0.0, "open_end": 0.0, "holds_label": 0.0, "code_edge": 0.0}
-    assert by_value["East Lane Industrial Estate,"] == {"open_start": 1.0, "open_end": 1.0, "holds_label": 0.0, "code_edge": 0.0}
+        "open_start": 0.0, "open_end": 0.0, "holds_label": 0.0, "holds_code": 0.0}
+    assert by_value["East Lane Industrial Estate,"] == {"open_start": 1.0, "open_end": 1.0, "holds_label": 0.0, "holds_code": 0.0}
     assert by_value["Leeds LS9 0AB Tel: 0113 496 0000"]["holds_label"] == 1.0
     assert by_value["0113 496 0000"]["holds_label"] == 0.0  # the value after a label is no label
 
@@ -174,14 +174,22 @@ def test_the_layout_says_where_a_candidate_cuts_a_unit_of_text():
 SHOP_SLIP = "HARBOUR TOOLS SDN BHD\n(867388-U)\n12, JALAN TAMPOI 7/4,\nTAMPOI, 81200 JOHOR BAHRU\nTAX INVOICE\n"
 
 
-def test_a_block_that_starts_or_ends_on_a_line_of_codes_is_marked():
-    """A registration number printed between a shop's name and its address is no part of the address."""
+def test_a_block_that_holds_a_line_of_codes_is_marked():
+    """A registration number printed between a shop's name and its address is part of neither."""
     doc = DocText([SHOP_SLIP])
     layout = Layout(doc)
     by_value = {p.value: layout.boundaries(p) for p in propose(doc, Kind.TEXT)}
-    assert by_value["(867388-U) 12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"]["code_edge"] == 1.0
-    assert by_value["12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"]["code_edge"] == 0.0
-    assert by_value["(867388-U)"]["code_edge"] == 0.0  # a line alone: its letters say it is no text
+    assert by_value["(867388-U) 12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"]["holds_code"] == 1.0
+    assert by_value["HARBOUR TOOLS SDN BHD (867388-U) 12, JALAN TAMPOI 7/4,"]["holds_code"] == 1.0
+    assert by_value["12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"]["holds_code"] == 0.0
+    assert by_value["(867388-U)"]["holds_code"] == 0.0  # a line alone: its letters say it is no text
+
+
+def test_an_address_is_found_without_the_registration_code_above_it(encoder):
+    spec = TypeSpec(name="shop_slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {"store_address": {"type": "string", "description": "Where the store is: street, town and postcode."}}})
+    fields = general.extract(DocText([SHOP_SLIP]), spec, runtime=encoder)
+    assert fields["store_address"].value == "12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"
 
 
 def test_an_organisation_named_with_its_legal_form_weighs_against_it_for_a_field_that_asks_for_no_name():
