@@ -14,6 +14,7 @@ from appliance.documents.ingestion import DECLARED
 from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField, Page
 from audit.events import append, build, model_system, record, sha256_pages, sha256_text
 from extraction import pipeline
+from extraction.classify.model import ExtraExamples
 from extraction.doctypes.registry import OTHER, TypeRegistry
 from extraction.evidence import DocText
 from extraction.slm.metered import by_model
@@ -133,6 +134,21 @@ def warm_up_classifier():
         get_classifier(runtime(), (), [])
 
 
+_examples: tuple[list, ExtraExamples] | None = None  # (what they were read at, the examples) in this process
+
+
+def classifier_examples() -> ExtraExamples:
+    """The examples the classifier learns from beside the shipped ones (corrections, trained types' documents),
+    read again only when they changed: a trained type's run to megabytes (300 NDAs, 9 MB), and each document read
+    and hashed them all. Which examples there are, their types and when each last changed are one small query."""
+    global _examples
+    state = list(ExampleDocument.objects.order_by("id").values_list("id", "doc_type__name", "updated_at"))
+    if _examples is None or _examples[0] != state:
+        examples = ExampleDocument.objects.order_by("id").values_list("text", "doc_type__name") if state else ()
+        _examples = (state, ExtraExamples(examples))
+    return _examples[1]
+
+
 def classify(document):
     if document.doc_type_id is not None and (document.classification or {}).get("method") == DECLARED:
         # The uploader said what the document is: no model overrides it.
@@ -143,9 +159,8 @@ def classify(document):
             document.move_to(Document.Status.CLASSIFIED)
         return
     doc = doc_text(document)
-    examples = [(ex.text, ex.doc_type.name) for ex in ExampleDocument.objects.select_related("doc_type")]
     started = time.perf_counter()
-    classified = pipeline.classify(doc, runtime=runtime(), extra_examples=examples)
+    classified = pipeline.classify(doc, runtime=runtime(), extra_examples=classifier_examples())
     latency = int((time.perf_counter() - started) * 1000)
     doc_type = DocumentType.objects.filter(name=classified.doc_type, active=True).first() or DocumentType.objects.get(name=OTHER)
     tokens = sum(int(getattr(u, "total_tokens", 0) or 0) for u in classified.usage)

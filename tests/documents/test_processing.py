@@ -160,3 +160,28 @@ def test_an_ingest_only_worker_process_loads_no_models(consumed_queues):
     consumed_queues(["ingest"])  # text and OCR only: a worker of a split deployment
     load_models_once()
     assert model._models == {}
+
+
+@pytest.mark.django_db
+def test_the_classifiers_examples_are_read_again_only_when_they_change(django_assert_num_queries):
+    from appliance.documents.models import DocumentType, ExampleDocument
+
+    receipt, invoice = DocumentType.objects.get(name="receipt"), DocumentType.objects.get(name="invoice")
+    example = ExampleDocument.objects.create(doc_type=receipt, text="TOTAL 9.00 CASH 10.00 CHANGE 1.00")
+    first = processing.classifier_examples()
+    assert list(first) == [("TOTAL 9.00 CASH 10.00 CHANGE 1.00", "receipt")]
+    with django_assert_num_queries(1):  # which examples there are, not their texts
+        assert processing.classifier_examples() is first
+    # A text edited, an example's type changed, one added, one removed: each is read again.
+    example.text = "TOTAL 12.00"
+    example.save()
+    assert list(processing.classifier_examples()) == [("TOTAL 12.00", "receipt")]
+    example.doc_type = invoice
+    example.save()
+    assert list(processing.classifier_examples()) == [("TOTAL 12.00", "invoice")]
+    added = ExampleDocument.objects.create(doc_type=receipt, text="SUBTOTAL 3.00")
+    assert [text for text, _ in processing.classifier_examples()] == ["TOTAL 12.00", "SUBTOTAL 3.00"]
+    example.delete()
+    assert list(processing.classifier_examples()) == [("SUBTOTAL 3.00", "receipt")]
+    added.delete()
+    assert list(processing.classifier_examples()) == []
