@@ -1,6 +1,6 @@
 """Throughput of the running appliance against the batch path, on the same documents.
 
-    .venv/bin/python bench/appliance_bench.py [--count 100] [--workers 2] [--worker-concurrency 3] [--filesystem-broker]
+    .venv/bin/python bench/appliance_bench.py [--count 100] [--workers 2] [--worker-concurrency 3] [--examples 300] [--filesystem-broker]
 
 Starts a stack on a fresh data directory (the embedded defaults: SQLite and a Redis of its own on a
 socket, as bin/start runs it; ``--filesystem-broker``: kombu's filesystem transport instead; or
@@ -82,8 +82,24 @@ def _manage(env, *args):
                           text=True).stdout
 
 
-def appliance_run(env, files, workers, split_queues=False, deadline_seconds=7200):
+# What a trained type leaves the classifier: each trained document's redacted text as an example (about 30,000
+# characters an NDA). Generated words, so the benchmark needs no evaluation set for them.
+EXAMPLE_WORDS = "the parties agree that confidential information shall not be disclosed <PERSON> Delaware".split()
+
+
+def _add_examples(env, count):
+    """``count`` NDA-sized classifier examples of the shipped nda type, as ``train_type`` would leave them."""
+    code = ("import random; from appliance.documents.models import DocumentType, ExampleDocument; "
+            "nda = DocumentType.objects.get(name='nda'); random.seed(0); "
+            f"ExampleDocument.objects.bulk_create([ExampleDocument(doc_type=nda, source='training', "
+            f"text=' '.join(random.choices({EXAMPLE_WORDS!r}, k=4000))) for _ in range({count})])")
+    _manage(env, "shell", "-c", code)
+
+
+def appliance_run(env, files, workers, split_queues=False, deadline_seconds=7200, examples=0):
     _manage(env, "migrate", "--noinput")
+    if examples:
+        _add_examples(env, examples)
     _manage(env, "create_user", "bench", "--role", "clerk", "--password", "bench-pass-123")
     token = re.search(r"token (\w+)", _manage(env, "drf_create_token", "bench")).group(1)
     port = _free_port()
@@ -153,6 +169,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="worker processes, for both paths")
     parser.add_argument("--worker-concurrency", type=int, default=None,
                         help="processes of the appliance's worker (default: --workers); process_folder keeps --workers")
+    parser.add_argument("--examples", type=int, default=0,
+                        help="classifier examples of a trained type to add first (NDA-sized generated texts)")
     parser.add_argument("--filesystem-broker", action="store_true", help="kombu's filesystem transport, no Redis")
     parser.add_argument("--split-queues", action="store_true", help="an ingest-only and an inference-only worker")
     args = parser.parse_args()
@@ -170,7 +188,8 @@ def main():
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             env["CELERY_BROKER_URL"] = f"redis+socket://{socket_path}"
         try:
-            appliance = appliance_run(env, files, args.worker_concurrency or args.workers, args.split_queues)
+            appliance = appliance_run(env, files, args.worker_concurrency or args.workers, args.split_queues,
+                                      examples=args.examples)
         finally:
             if broker is not None:
                 broker.terminate()
@@ -182,7 +201,8 @@ def main():
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
     print(f"documents: {n} ({'evaluation receipts' if EVAL_DOCS.is_dir() else 'generated letters'}), "
           f"broker {env.get('CELERY_BROKER_URL', 'filesystem://')}, {args.worker_concurrency or args.workers} worker processes"
-          f"{' (inference) and 1 (ingest)' if args.split_queues else ''}")
+          f"{' (inference) and 1 (ingest)' if args.split_queues else ''}"
+          f"{f', {args.examples} classifier examples of a trained type' if args.examples else ''}")
     print(f"appliance: {rate:.2f} documents/s (uploads took {appliance['upload_seconds']:.1f} s), "
           f"latency p50 {statistics.median(latencies):.1f} s, p95 {p95:.1f} s, final statuses {appliance['statuses']}, "
           f"lost {appliance['lost']}, a stage run twice {appliance['duplicated']}")

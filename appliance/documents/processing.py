@@ -8,7 +8,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from appliance.documents.ingestion import DECLARED
 from appliance.documents.models import Document, DocumentType, ExampleDocument, ExtractedField, Page
@@ -126,12 +126,20 @@ def redact_pii(document):
 
 
 def warm_up_classifier():
-    """Train the classifier on the shipped examples now (their embeddings stay cached): the first document
-    a process classifies then costs what any other does. Without models there is nothing to warm."""
+    """Train the classifier on the shipped examples and those in the database now (their embeddings stay
+    cached): the first document a process classifies then costs what any other does, however many examples a
+    trained type left. Without models there is nothing to warm."""
     from extraction.classify.model import get_classifier
 
-    if runtime() is not None:
-        get_classifier(runtime(), (), [])
+    if runtime() is None:
+        return
+    try:
+        examples = classifier_examples()
+    except DatabaseError:
+        # The database is not reachable yet: the shipped examples now, the rest with the first document.
+        logger.warning("the classifier's examples could not be read at start; they are read with the first document")
+        examples = ()
+    get_classifier(runtime(), examples, [])
 
 
 _examples: tuple[list, ExtraExamples] | None = None  # (what they were read at, the examples) in this process
