@@ -33,12 +33,15 @@ def test_says_how_each_field_will_be_read(tmp_path, doc_types, capsys, built_mod
         "type": "object", "properties": {
             "billed_on": {"type": "string", "description": "When the bill was issued."},
             "vendor": {"type": "string", "description": "The company asking to be paid."},
+            "ships_to": {"type": "string", "description": "Delivery address."},
             "gross": {"type": "string", "x-validators": ["amount"], "description": "The sum due."},
             "parties": {"type": "array", "items": {"type": "string"}}}}}}))
     call_command("import_type", str(path))
     out = capsys.readouterr().out
     assert "billed_on: date (read from its description)" in out
-    assert "vendor: text (read from its description)" in out
+    # Free text says what it asks for, as zero-shot weighs it.
+    assert "vendor: text, names (read from its description)" in out
+    assert "ships_to: text, an address (read from its description)" in out
     assert "gross: amount (stated in the schema)" in out
     assert "parties: text (no description to read)" in out  # a bare name is not read ("parties" reads as a place)
 

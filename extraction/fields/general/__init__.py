@@ -81,6 +81,22 @@ def field_kinds(spec: TypeSpec, runtime=None) -> dict[str, tuple[Kind, bool]]:
             for f in spec.fields}
 
 
+def text_readings(spec: TypeSpec, runtime=None) -> dict[str, str]:
+    """What each free-text field asks for, as zero-shot weighs it: "names" (of people or organisations) or "an
+    address"; other fields, and every field without models built, are not in it. What an admin sees after
+    importing a type, beside each field's kind."""
+    encode = Encoder(runtime)
+    readings = {}
+    for field in spec.fields:
+        if not encode.available or kind_of_field(spec, field, encode) is not Kind.TEXT:
+            continue
+        query = field_query(field.name, field.description)
+        reading = "names" if asks_for_names(query, encode) else "an address" if asks_for_address(query, encode) else None
+        if reading:
+            readings[field.name] = reading
+    return readings
+
+
 class DocumentCandidates:
     """The candidate tables of one document, field by field, computed once for ranking or training."""
 
