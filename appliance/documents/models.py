@@ -196,7 +196,7 @@ class ExampleDocument(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
-    # With the count and the last id, tells a worker its cached examples are stale (processing.classifier_examples).
+    # With each example's id and type, tells a worker its cached examples are stale (processing.classifier_examples).
     updated_at = models.DateTimeField(auto_now=True)
 
 

@@ -30,8 +30,8 @@ from extraction.validation.decision import (
     VALIDATOR_FAILED,
     document_status,
     field_reasons,
-    shown_confidence,
     field_status,
+    shown_confidence,
 )
 
 DEFAULT_TARGET = 0.99

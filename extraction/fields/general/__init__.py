@@ -25,7 +25,7 @@ from extraction.fields.general.features import (
     unit,
     validity,
 )
-from extraction.fields.general.kinds import Kind, asks_for_address, asks_for_names, declared_kind, field_kind, item_schema
+from extraction.fields.general.kinds import ADDRESS, NAMES, Kind, declared_kind, field_kind, item_schema, text_reading
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -88,12 +88,10 @@ def text_readings(spec: TypeSpec, runtime=None) -> dict[str, str]:
     encode = Encoder(runtime)
     readings = {}
     for field in spec.fields:
-        if not encode.available or kind_of_field(spec, field, encode) is not Kind.TEXT:
-            continue
-        query = field_query(field.name, field.description)
-        reading = "names" if asks_for_names(query, encode) else "an address" if asks_for_address(query, encode) else None
-        if reading:
-            readings[field.name] = reading
+        if encode.available and kind_of_field(spec, field, encode) is Kind.TEXT:
+            reading = text_reading(field_query(field.name, field.description), encode)
+            if reading:
+                readings[field.name] = reading
     return readings
 
 
@@ -140,10 +138,9 @@ class DocumentCandidates:
             table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
         # The validators the validation stage will run on the field's value.
         table.valid = validity(proposals, field.validators)
-        table.names = kind is Kind.TEXT and self.encode.available and asks_for_names(
-            field_query(field.name, field.description), self.encode)
-        table.address = kind is Kind.TEXT and self.encode.available and asks_for_address(
-            field_query(field.name, field.description), self.encode)
+        reading = (text_reading(field_query(field.name, field.description), self.encode)
+                   if kind is Kind.TEXT and self.encode.available else None)
+        table.names, table.address = reading == NAMES, reading == ADDRESS
         # In the specialist's view the context similarity is that of its own view of the context, so there
         # this is zero-shot's ranking of the candidates as the specialist reads them (a feature, not a fallback).
         table.zero_shot = zeroshot.score(table)

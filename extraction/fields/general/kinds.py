@@ -124,6 +124,14 @@ def asks_for_address(query: str, encode) -> bool:
     return similarity[ADDRESS_WORDS] - max(similarity[NAME_WORDS], similarity[KIND_WORDS[Kind.TEXT][-1]]) >= KIND_MARGIN
 
 
+NAMES, ADDRESS = "names", "an address"
+
+
+def text_reading(query: str, encode) -> str | None:
+    """What a free-text field asks for, as zero-shot weighs it: NAMES, an ADDRESS, or None (other text)."""
+    return NAMES if asks_for_names(query, encode) else ADDRESS if asks_for_address(query, encode) else None
+
+
 def field_kind(prop: dict, query: str, encode=None) -> Kind:
     """The field's kind: what its schema states, else what its description reads as (``encode``: the
     encoder; without one, free text)."""
