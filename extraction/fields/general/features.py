@@ -109,6 +109,17 @@ class Layout:
                 # name and its address) runs across two things: codes are not written inside a name or an address.
                 "holds_code": float(whole and len(lines) > 1 and any(_is_code(line) for line in lines))}
 
+    def cuts_a_name(self, proposal: Proposal) -> bool:
+        """Whether a candidate starts or ends inside a run of capitalised words on its line(s): "AEON CO." of
+        "AEON CO. (M) BHD", "MI CAFE SDN BHD" of "BANH MI CAFE SDN BHD". A name is written whole."""
+        text = self.doc.text
+        line_start = self.lines[self.line_index(proposal.start)][0]
+        line_end = self.lines[self.line_index(max(proposal.start, proposal.end - 1))][1]
+        before = _LAST_WORD.search(text[line_start:proposal.start])
+        after = _NEXT_WORD.match(text[proposal.end:line_end])
+        return bool((before and _continues_a_name(before.group(1)))
+                    or (after and (_continues_a_name(after.group(1)) or _BRACKETED_INITIALS.fullmatch(after.group(1)))))
+
     def holds_place(self, proposal: Proposal) -> bool:
         """Whether the PII stage found a place or street address within the candidate."""
         return any(start < proposal.end and proposal.start < end
@@ -131,6 +142,18 @@ class Layout:
 
 # A word of three letters or more: what a line written in words has and a line of codes ("(867388-U)") has not.
 _WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+# The word right before a candidate (a space between) and the word right after it (or the rest of a word it cuts).
+_LAST_WORD = re.compile(r"(\S+)\s+$")
+_NEXT_WORD = re.compile(r"\s*(\S+)")
+_NAME_TOKEN = re.compile(r"[\w.&'’-]+")
+_BRACKETED_INITIALS = re.compile(r"\([A-Z]{1,3}\)")  # "(M)" in "AEON CO. (M) BHD"
+
+
+def _continues_a_name(word: str) -> bool:
+    """A capitalised word that a name may hold ("BOOK", "CO.", "D'OR"); not a label ("Tel:") or a code in brackets."""
+    return word[0].isupper() and _NAME_TOKEN.fullmatch(word) is not None
 
 
 def _is_code(line: str) -> bool:
@@ -178,6 +201,7 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             # A name is a few words, each capitalised ("Lydall, Inc.", "DAVID FREEMAN"); a clause is not.
             row["capitalised"] = sum(w.lstrip("(\"“'")[:1].isupper() for w in words) / max(len(words), 1)
             row["long"] = float(len(value.split()) > NAME_WORDS_AT_MOST)
+            row["cuts_a_name"] = float(layout.cuts_a_name(p))
             # An address is written in figures and words (a number, a postcode beside street and town names),
             # often over several lines, and holds a place the PII stage found.
             row["figures_and_words"] = float(any(c.isdigit() for c in value) and len(_WORD.findall(value)) >= 2)

@@ -40,6 +40,8 @@ def encode(built_models):
     ("lasts for: How long the confidentiality obligations last.", Kind.DURATION),
     ("money: The currency of the sums, as a three-letter code.", Kind.CURRENCY),
     ("bill no: The reference number of this bill.", Kind.IDENTIFIER),
+    ("seller tax id: The supplier's VAT registration number.", Kind.IDENTIFIER),
+    ("tax id: Taxpayer identification number.", Kind.IDENTIFIER),
     ("seller: The business the goods were bought from.", Kind.TEXT),
     ("store address: Where the store is: street, town and postcode.", Kind.TEXT),
     ("parties: Everyone bound by the contract.", Kind.TEXT),

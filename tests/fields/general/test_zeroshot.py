@@ -204,3 +204,24 @@ def test_an_organisation_named_with_its_legal_form_weighs_against_it_for_a_field
     assert address[1] < address[0] - 0.3  # an address field: a company's name is not one
     party = scores(names=True)
     assert party[1] > address[1]  # a field asking for names weighs it as any other name
+
+
+CAFE_SLIP = "AEON CO. (M) BHD (126926-H)\nBANH MI CAFE SDN BHD\n12, JALAN TAMPOI 7/4\nTAX INVOICE\n"
+
+
+def test_the_layout_says_where_a_candidate_cuts_a_name():
+    doc = DocText([CAFE_SLIP + "This agreement is made between Coleman Cable, Inc. and Acme Ltd.\n"])
+    layout = Layout(doc)
+    cuts = {p.value: layout.cuts_a_name(p) for p in propose(doc, Kind.TEXT)}
+    assert cuts["AEON CO."] and cuts["MI CAFE SDN BHD"]  # the rest of the name stands beside them
+    assert not cuts["AEON CO. (M) BHD"] and not cuts["BANH MI CAFE SDN BHD"]  # a bracketed code is no word of a name
+    assert not cuts["Coleman Cable, Inc."]  # between words that are not a name's
+
+
+def test_a_name_is_found_whole(encoder):
+    spec = TypeSpec(name="cafe_slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {"operator": {"type": "string", "description": "Company that runs the shop."}}})
+    doc = DocText(["ROTI BUNGA CAFE\nOWNED BY: KEDAI ROTI BUNGA SDN BHD 1004512-X\n12, JALAN TAMPOI 7/4\nTAX INVOICE\n"
+                   "TOTAL 12.00\n"])
+    fields = general.extract(doc, spec, runtime=encoder)
+    assert fields["operator"].value == "KEDAI ROTI BUNGA SDN BHD"  # not the legal form's shorter "ROTI BUNGA SDN BHD"
