@@ -21,6 +21,7 @@ from extraction.fields.general.kinds import Kind
 from extraction.validation.validators import VALIDATORS
 
 PLACE_ENTITIES = ("LOCATION", "STREET_ADDRESS")
+NAME_ENTITIES = ("PERSON", "ORGANIZATION")
 SOURCES = ("pattern", "line", "line_head", "block2", "block3", "block4", "block5", "block6", "after_label", "pii:PERSON", "pii:ORGANIZATION",
            "pii:LOCATION", "pii:STREET_ADDRESS")
 # Sources added since specialists were first trained (rankers trained before read none of them).
@@ -120,6 +121,13 @@ class Layout:
         return bool((before and _continues_a_name(before.group(1)))
                     or (after and (_continues_a_name(after.group(1)) or _BRACKETED_INITIALS.fullmatch(after.group(1)))))
 
+    def holds_a_name(self, proposal: Proposal) -> bool:
+        """Whether the PII stage found a person's or an organisation's name within the candidate, which is more than
+        that name alone: a line or a legal name around it ("Coleman Cable, Inc." around the person "Coleman Cable")."""
+        return not proposal.source.startswith("pii:") and any(
+            proposal.start <= start and end <= proposal.end
+            for start, end, kind in self.doc.pii if kind in NAME_ENTITIES)
+
     def holds_place(self, proposal: Proposal) -> bool:
         """Whether the PII stage found a place or street address within the candidate."""
         return any(start < proposal.end and proposal.start < end
@@ -202,6 +210,7 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             row["capitalised"] = sum(w.lstrip("(\"“'")[:1].isupper() for w in words) / max(len(words), 1)
             row["long"] = float(len(value.split()) > NAME_WORDS_AT_MOST)
             row["cuts_a_name"] = float(layout.cuts_a_name(p))
+            row["holds_a_name"] = float(layout.holds_a_name(p))
             # An address is written in figures and words (a number, a postcode beside street and town names),
             # often over several lines, and holds a place the PII stage found.
             row["figures_and_words"] = float(any(c.isdigit() for c in value) and len(_WORD.findall(value)) >= 2)

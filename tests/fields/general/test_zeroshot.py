@@ -225,3 +225,37 @@ def test_a_name_is_found_whole(encoder):
                    "TOTAL 12.00\n"])
     fields = general.extract(doc, spec, runtime=encoder)
     assert fields["operator"].value == "KEDAI ROTI BUNGA SDN BHD"  # not the legal form's shorter "ROTI BUNGA SDN BHD"
+
+
+PACT = ("MUTUAL NONDISCLOSURE AGREEMENT\n\nThis Agreement is made on the 4th day of May, 2005 by and between Brennan "
+        "Wexley, Inc., a Delaware corporation (\"Wexley\"), and Harbour Tools Ltd., an English company (\"Harbour\").\n"
+        "1. Confidential Information. Each party may disclose information to the other.\n"
+        "2. Term. This Agreement lasts two years.\n\nBRENNAN WEXLEY, INC.\nBy: ______\nName: Paul Grant\n"
+        "HARBOUR TOOLS LTD.\nBy: ______\nName: Mary Lee\n")
+
+
+def _pact():
+    """The pact with the names a PII stage finds in it (its named-entity model takes a company for a person)."""
+    doc = DocText([PACT])
+    found = [("Brennan Wexley", "PERSON"), ("Harbour Tools Ltd.", "ORGANIZATION"), ("BRENNAN WEXLEY", "PERSON"),
+             ("Paul Grant", "PERSON"), ("Mary Lee", "PERSON")]
+    doc.set_pii((1, PACT.index(words), PACT.index(words) + len(words), kind) for words, kind in found)
+    return doc
+
+
+def test_the_layout_says_which_candidates_hold_a_name_found_by_the_pii_stage():
+    doc = _pact()
+    layout = Layout(doc)
+    holds = {(p.value, p.source): layout.holds_a_name(p) for p in propose(doc, Kind.TEXT)}
+    assert holds[("Brennan Wexley, Inc.", "legal_name")]  # the company around the "person"
+    assert holds[("BRENNAN WEXLEY, INC.", "line")]
+    assert not holds[("Brennan Wexley", "pii:PERSON")]  # the span itself is no more than the name
+    assert not holds[("By: ______", "line")]
+
+
+def test_a_party_is_named_whole(encoder):
+    spec = TypeSpec(name="pact_x", label="Pact", description="A confidentiality agreement.", schema={
+        "type": "object", "properties": {"signatories": {
+            "type": "array", "items": {"type": "string"}, "description": "The companies or people who sign the agreement."}}})
+    parties = general.extract(_pact(), spec, runtime=encoder)["signatories"].value
+    assert "Brennan Wexley, Inc." in parties and "Brennan Wexley" not in parties
