@@ -185,6 +185,7 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
     numbers = [_number(p.value) for p in proposals] if kind is Kind.AMOUNT else []
     largest = max((n for n in numbers if n is not None), default=None)
     seen_values: set = set()
+    legal_name_spans = [(p.start, p.end) for p in proposals if p.source == "legal_name"]
     rows = []
     for index, p in enumerate(proposals):
         value = str(p.value)
@@ -216,6 +217,9 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             row["figures_and_words"] = float(any(c.isdigit() for c in value) and len(_WORD.findall(value)) >= 2)
             row["several_lines"] = float("\n" in p.text)
             row["holds_place"] = float(layout.holds_place(p))
+            # A company named with its legal form inside a longer candidate: a name line in a block of lines.
+            row["holds_legal_name"] = float(p.source != "legal_name" and any(
+                p.start <= start and end <= p.end for start, end in legal_name_spans))
         if kind is Kind.AMOUNT:
             number = numbers[index]
             row["largest"] = float(number is not None and number == largest)

@@ -259,3 +259,12 @@ def test_a_party_is_named_whole(encoder):
             "type": "array", "items": {"type": "string"}, "description": "The companies or people who sign the agreement."}}})
     parties = general.extract(_pact(), spec, runtime=encoder)["signatories"].value
     assert "Brennan Wexley, Inc." in parties and "Brennan Wexley" not in parties
+
+
+def test_an_address_holds_no_company_named_with_its_legal_form(encoder):
+    """The shop's name line, printed with the day above its address, is no part of the address."""
+    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {"vendor_address": {"type": "string", "description": "Postal address of the vendor."}}})
+    doc = DocText(["SINAR MAJU ENTERPRISE SDN BHD 14 MAR 2018\nNO 3, TAMAN SEJATI,\n45600 BESTARI JAYA\nCASH BILL\nTOTAL 12.00\n"])
+    fields = general.extract(doc, spec, runtime=encoder)
+    assert fields["vendor_address"].value == "NO 3, TAMAN SEJATI, 45600 BESTARI JAYA"
