@@ -184,6 +184,8 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
         counts[str(p.value).casefold()] = counts.get(str(p.value).casefold(), 0) + 1
     numbers = [_number(p.value) for p in proposals] if kind is Kind.AMOUNT else []
     largest = max((n for n in numbers if n is not None), default=None)
+    cents = [_cents(n) for n in numbers]
+    taxed = _taxed_sums(cents)
     seen_values: set = set()
     legal_name_spans = [(p.start, p.end) for p in proposals if p.source == "legal_name"]
     rows = []
@@ -228,6 +230,8 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             row["size_rank"] = sum(1 for n in numbers if n is not None and number is not None and n > number) / total
             row["arithmetic"] = _adds_up(number, numbers, index)
             row["adjusted"], row["adjusted_later"] = _near_amounts(number, numbers, index)
+            row["taxed"] = float(cents[index] in taxed)
+            row["subsumed"] = _subsumed(cents, index)
         for source in SOURCES + LATER_SOURCES:
             row[f"source={source}"] = float(p.source == source)
         seen_values.add(key)
@@ -271,6 +275,41 @@ def _adds_up(number: float | None, numbers: list[float | None], index: int) -> f
     others = {round(n * 100) for i, n in enumerate(numbers) if n is not None and i != index and n > 0}
     is_difference = any(cents + other in others for other in others if other != cents)
     return 0.5 * is_sum + 0.5 * is_difference
+
+
+# A figure added to the amount printed beside it is a tax, fee or service charge when it is at most this share of it.
+ADDED_SHARE = 0.3
+# How many amounts after one may add up with it to the amount printed after them.
+ADDENDS_AT_MOST = 3
+
+
+def _cents(number: float | None) -> int | None:
+    return None if number is None or number <= 0 else round(number * 100)
+
+
+def _taxed_sums(cents: list[int | None]) -> set[int]:
+    """The sums of two different amounts printed next to each other, the smaller at most ADDED_SHARE of the larger:
+    a subtotal and its tax, fee or service charge add up to the amount charged."""
+    sums = set()
+    for first, second in zip(cents, cents[1:]):
+        if first and second and first != second and min(first, second) <= ADDED_SHARE * max(first, second):
+            sums.add(first + second)
+    return sums
+
+
+def _subsumed(cents: list[int | None], index: int) -> float:
+    """1 when the amount and the one to three amounts right after it add up to the amount printed after them: it
+    is a part of a larger total (a subtotal before its tax, one section's total before the grand total)."""
+    if not cents[index]:
+        return 0.0
+    running = cents[index]
+    for following in range(index + 1, min(len(cents) - 1, index + 1 + ADDENDS_AT_MOST)):
+        if not cents[following]:
+            break
+        running += cents[following]
+        if cents[following + 1] == running:
+            return 1.0
+    return 0.0
 
 
 # A line counts towards a field when it reads more like the field's description than the document's

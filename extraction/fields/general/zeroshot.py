@@ -26,8 +26,12 @@ KIND_WEIGHTS = {
     # went 0.52 -> 0.75; on receipts 351-425, 0.733 -> 0.840.
     # The figure after an adjustment (rounding to the coin, a fee) over the one before it: chosen on renamed receipts
     # 26-150, the amount paid 0.847 -> 0.879 (weight 0.2; 0.1 gave 0.871); on receipts 151-400, 0.756 -> 0.792.
+    # The amount charged is a subtotal plus its tax, fee or service charge printed beside it ("taxed"), and no part of a
+    # larger sum ("subsumed": a subtotal, or one section's total before a grand total). Chosen on renamed receipts
+    # 26-250 and 151-425 under three descriptions: the amount right 162 -> 192 and 168 -> 189 of 224, 224 -> 241 of 275
+    # ("taxed" alone at 0.3: 189, 185, 210; a share of 0.15 or any two amounts instead of two printed together: worse).
     Kind.AMOUNT: {"repeats": 0.2, "largest": 0.1, "magnitude": 0.1, "first_of_value": -0.05, "arithmetic": 0.5,
-                  "adjusted": 0.2},
+                  "adjusted": 0.2, "taxed": 0.3, "subsumed": -0.2},
     # A free-text field the schema describes is most often in the document's first lines, on a line of its own,
     # written in words (not a line of codes and figures), and without the bracketed code a name may carry.
     # A value over several lines is whole: it neither starts nor ends on a line that runs on; a label is no value.

@@ -6,7 +6,7 @@ from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields import general
 from extraction.fields.general.candidates import Proposal, propose
-from extraction.fields.general.features import CandidateTable, Layout
+from extraction.fields.general.features import CandidateTable, Layout, priors
 from extraction.fields.general.kinds import Kind
 from extraction.fields.general.zeroshot import CONFIDENCE_CAP, score
 from extraction.fields.result import NEEDS_REVIEW
@@ -268,3 +268,24 @@ def test_an_address_holds_no_company_named_with_its_legal_form(encoder):
     doc = DocText(["SINAR MAJU ENTERPRISE SDN BHD 14 MAR 2018\nNO 3, TAMAN SEJATI,\n45600 BESTARI JAYA\nCASH BILL\nTOTAL 12.00\n"])
     fields = general.extract(doc, spec, runtime=encoder)
     assert fields["vendor_address"].value == "NO 3, TAMAN SEJATI, 45600 BESTARI JAYA"
+
+
+TILL_SLIP = ("KEDAI MAJU\nTAX INVOICE\nITEM QTY AMT\nBREAD 2 7.00\nMILK 1 4.60\nTOTAL AMOUNT:\n11.60\nGST @6%\n0.70\n"
+             "TOTAL\n12.30\nCASH\n20.00\nCHANGE\n7.70\nTHANK YOU\n")
+
+
+def test_an_amount_charged_is_a_subtotal_plus_its_tax():
+    doc = DocText([TILL_SLIP])
+    proposals = propose(doc, Kind.AMOUNT)
+    rows = {p.value: row for p, row in zip(proposals, priors(proposals, Kind.AMOUNT, Layout(doc)))}
+    assert rows["12.30"]["taxed"] == 1.0 and rows["12.30"]["subsumed"] == 0.0
+    assert rows["11.60"]["subsumed"] == 1.0  # it and the tax after it add up to the amount after them
+    assert rows["20.00"]["taxed"] == 0.0  # the sum handed over: 12.30 and 7.70 are not printed together
+    assert rows["4.60"]["taxed"] == 0.0
+
+
+def test_the_amount_due_is_the_one_with_its_tax(encoder):
+    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {"total_amount": {"type": "string", "description": "Total amount due."}}})
+    fields = general.extract(DocText([TILL_SLIP]), spec, runtime=encoder)
+    assert fields["total_amount"].value == "12.30"
