@@ -35,6 +35,7 @@ def test_says_how_each_field_will_be_read(tmp_path, doc_types, capsys, built_mod
             "vendor": {"type": "string", "description": "The company asking to be paid."},
             "ships_to": {"type": "string", "description": "Delivery address."},
             "gross": {"type": "string", "x-validators": ["amount"], "description": "The sum due."},
+            "net": {"type": "string", "x-validators": ["amount"], "description": "The sum before tax is added."},
             "parties": {"type": "array", "items": {"type": "string"}}}}}}))
     call_command("import_type", str(path))
     out = capsys.readouterr().out
@@ -43,6 +44,7 @@ def test_says_how_each_field_will_be_read(tmp_path, doc_types, capsys, built_mod
     assert "vendor: text, names (read from its description)" in out
     assert "ships_to: text, an address (read from its description)" in out
     assert "gross: amount (stated in the schema)" in out
+    assert "net: amount, the amount before tax (stated in the schema)" in out  # an amount says which one it asks for
     assert "parties: text (no description to read)" in out  # a bare name is not read ("parties" reads as a place)
 
 

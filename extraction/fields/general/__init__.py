@@ -25,7 +25,7 @@ from extraction.fields.general.features import (
     unit,
     validity,
 )
-from extraction.fields.general.kinds import ADDRESS, NAMES, Kind, declared_kind, field_kind, item_schema, text_reading
+from extraction.fields.general.kinds import ADDRESS, BEFORE_TAX, NAMES, Kind, declared_kind, field_kind, item_schema, reading
 from extraction.fields.general.matching import same_value, same_values
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.result import FieldResult
@@ -81,17 +81,16 @@ def field_kinds(spec: TypeSpec, runtime=None) -> dict[str, tuple[Kind, bool]]:
             for f in spec.fields}
 
 
-def text_readings(spec: TypeSpec, runtime=None) -> dict[str, str]:
-    """What each free-text field asks for, as zero-shot weighs it: "names" (of people or organisations) or "an
-    address"; other fields, and every field without models built, are not in it. What an admin sees after
-    importing a type, beside each field's kind."""
+def field_readings(spec: TypeSpec, runtime=None) -> dict[str, str]:
+    """What each field asks for, as zero-shot weighs it: free text "names" (of people or organisations) or "an
+    address", an amount "the amount before tax"; other fields, and every field without models built, are not in it.
+    What an admin sees after importing a type, beside each field's kind."""
     encode = Encoder(runtime)
     readings = {}
     for field in spec.fields:
-        if encode.available and kind_of_field(spec, field, encode) is Kind.TEXT:
-            reading = text_reading(field_query(field.name, field.description), encode)
-            if reading:
-                readings[field.name] = reading
+        if encode.available and (asks := reading(kind_of_field(spec, field, encode),
+                                                 field_query(field.name, field.description), encode)):
+            readings[field.name] = asks
     return readings
 
 
@@ -138,9 +137,8 @@ class DocumentCandidates:
             table = CandidateTable(kind, proposals, rows, similarities(query, contexts), contexts, values, votes, relevance)
         # The validators the validation stage will run on the field's value.
         table.valid = validity(proposals, field.validators)
-        reading = (text_reading(field_query(field.name, field.description), self.encode)
-                   if kind is Kind.TEXT and self.encode.available else None)
-        table.names, table.address = reading == NAMES, reading == ADDRESS
+        asks = reading(kind, field_query(field.name, field.description), self.encode) if self.encode.available else None
+        table.names, table.address, table.before_tax = asks == NAMES, asks == ADDRESS, asks == BEFORE_TAX
         # In the specialist's view the context similarity is that of its own view of the context, so there
         # this is zero-shot's ranking of the candidates as the specialist reads them (a feature, not a fallback).
         table.zero_shot = zeroshot.score(table)

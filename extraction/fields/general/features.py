@@ -418,6 +418,8 @@ class CandidateTable:
     names: bool = False
     # The field asks for a postal address (kinds.asks_for_address): zero-shot weighs address-likeness.
     address: bool = False
+    # The amount asked for is the one before tax (kinds.asks_for_amount_before_tax): zero-shot weighs the sums the other way.
+    before_tax: bool = False
 
     def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
         """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""

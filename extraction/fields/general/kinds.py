@@ -87,13 +87,19 @@ KIND_MARGIN = 0.08
 # What a field asking for an address reads like: more specific than the free-text words' "a street address", which
 # "Who the letter is addressed to" reads close to (+0.15 over the name words with those; +0.01 with these).
 ADDRESS_WORDS = "postal address: street, number, town and postcode"
+# What an amount asks for: most ask for the whole amount charged, tax included; some for the amount before tax is
+# added. "net: The sum before tax is added." reads 0.15 closer to the first words, "amount untaxed: Total before tax."
+# 0.06; every total, amount paid, pay and claim of the shipped and renamed types reads closer to the second.
+BEFORE_TAX_WORDS = "amount before tax: the net subtotal, without tax"
+WITH_TAX_WORDS = "total: the whole amount due, tax included"
+BEFORE_TAX_MARGIN = 0.05
 _similarities: dict[str, dict[str, float]] = {}
 
 
 def _similarity(query: str, encode) -> dict[str, float]:
     """The cosine similarity of ``query`` with each of the KIND_WORDS, computed once per query."""
     if query not in _similarities:
-        words = [text for texts in KIND_WORDS.values() for text in texts] + [ADDRESS_WORDS]
+        words = [text for texts in KIND_WORDS.values() for text in texts] + [ADDRESS_WORDS, BEFORE_TAX_WORDS, WITH_TAX_WORDS]
         vectors = encode([query] + words)
         norms = np.linalg.norm(vectors, axis=1)
         norms[norms == 0] = 1.0
@@ -127,12 +133,23 @@ def asks_for_address(query: str, encode) -> bool:
     return similarity[ADDRESS_WORDS] - max(similarity[NAME_WORDS], similarity[KIND_WORDS[Kind.TEXT][-1]]) >= KIND_MARGIN
 
 
-NAMES, ADDRESS = "names", "an address"
+def asks_for_amount_before_tax(query: str, encode) -> bool:
+    """Whether an amount field reads as the amount before tax (a net subtotal), not the whole amount charged."""
+    similarity = _similarity(query, encode)
+    return similarity[BEFORE_TAX_WORDS] - similarity[WITH_TAX_WORDS] >= BEFORE_TAX_MARGIN
 
 
-def text_reading(query: str, encode) -> str | None:
-    """What a free-text field asks for, as zero-shot weighs it: NAMES, an ADDRESS, or None (other text)."""
-    return NAMES if asks_for_names(query, encode) else ADDRESS if asks_for_address(query, encode) else None
+NAMES, ADDRESS, BEFORE_TAX = "names", "an address", "the amount before tax"
+
+
+def reading(kind: Kind, query: str, encode) -> str | None:
+    """What a field of ``kind`` asks for, as zero-shot weighs it: free text NAMES or an ADDRESS, an amount BEFORE_TAX;
+    None for anything else (other text, the whole amount charged, other kinds)."""
+    if kind is Kind.TEXT:
+        return NAMES if asks_for_names(query, encode) else ADDRESS if asks_for_address(query, encode) else None
+    if kind is Kind.AMOUNT:
+        return BEFORE_TAX if asks_for_amount_before_tax(query, encode) else None
+    return None
 
 
 def field_kind(prop: dict, query: str, encode=None) -> Kind:

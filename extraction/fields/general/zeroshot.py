@@ -64,6 +64,9 @@ NAME_WEIGHTS = {"source=pii:PERSON": 0.05, "source=pii:ORGANIZATION": 0.05, "sou
 # BHD" over a date): 0.2 down took the shop's address 83 -> 87, 84 -> 87 and 150 -> 161 right on renamed receipts
 # 26-250, 26-250 and 151-425 under three descriptions (0.1: 87, 86, 158; 0.3: 88, 87, 162).
 ADDRESS_WEIGHTS = {"figures_and_words": 0.2, "several_lines": 0.1, "holds_place": 0.1, "holds_legal_name": -0.2}
+# An amount asked for before tax (kinds.asks_for_amount_before_tax) is the subtotal that its tax is added to: the
+# amount weights for the sums, the other way round.
+BEFORE_TAX_WEIGHTS = {"taxed": -0.3, "subsumed": 0.2}
 # Free text: how far the candidate's lines read like the field (features.line_relevance). Chosen with the boundary
 # weights above on renamed receipts 1-150: the shop's address went from never right to 0.20 (0.295 on receipts
 # 151-350); 0.8 or 1.2 did worse on both sets.
@@ -75,7 +78,7 @@ VALID_WEIGHT = 0.3
 
 def score(table: CandidateTable) -> np.ndarray:
     weights = {**PRIOR_WEIGHTS, **KIND_WEIGHTS.get(table.kind, {}), **(NAME_WEIGHTS if table.names else {}),
-               **(ADDRESS_WEIGHTS if table.address else {})}
+               **(ADDRESS_WEIGHTS if table.address else {}), **(BEFORE_TAX_WEIGHTS if table.before_tax else {})}
     prior = np.array([sum(w * row.get(name, 0.0) for name, w in weights.items()) for row in table.rows], dtype=np.float32)
     scores = table.context_similarity + prior
     if table.line_relevance is not None:

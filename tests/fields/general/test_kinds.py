@@ -1,7 +1,8 @@
 """A field's kind comes from its schema alone: the same schema under any name is the same kind."""
 import pytest
 
-from extraction.fields.general.kinds import Kind, asks_for_address, asks_for_names, described_kind, field_kind, kind_of
+from extraction.fields.general.kinds import (
+    Kind, asks_for_address, asks_for_amount_before_tax, asks_for_names, described_kind, field_kind, kind_of)
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 
@@ -84,3 +85,15 @@ def test_a_free_text_field_may_ask_for_an_address(encode, query, address):
 @pytest.mark.parametrize("query", ["governing law: Governing law.", "applicable law: The law that applies to the agreement."])
 def test_a_governing_law_is_a_place(encode, query):
     assert described_kind(query, encode) is Kind.PLACE
+
+
+@pytest.mark.parametrize("query, before_tax", [
+    ("net: The sum before tax is added.", True),
+    ("amount untaxed: Total before tax.", True),
+    ("gross: The sum due including tax.", False),
+    ("total amount: Total amount due.", False),
+    ("amount paid: The final amount the customer paid.", False),
+    ("net pay: Net pay.", False),  # what an employee is paid after deductions, not a subtotal before tax
+])
+def test_an_amount_may_ask_for_the_sum_before_tax(encode, query, before_tax):
+    assert asks_for_amount_before_tax(query, encode) is before_tax

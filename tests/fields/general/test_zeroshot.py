@@ -289,3 +289,10 @@ def test_the_amount_due_is_the_one_with_its_tax(encoder):
         "type": "object", "properties": {"total_amount": {"type": "string", "description": "Total amount due."}}})
     fields = general.extract(DocText([TILL_SLIP]), spec, runtime=encoder)
     assert fields["total_amount"].value == "12.30"
+
+
+def test_the_amount_before_tax_is_the_subtotal(encoder):
+    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {"net": {"type": "string", "description": "The sum before tax is added."}}})
+    fields = general.extract(DocText([TILL_SLIP]), spec, runtime=encoder)
+    assert fields["net"].value == "11.60"

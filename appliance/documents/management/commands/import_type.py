@@ -5,7 +5,7 @@ from appliance.documents.models import DocumentType
 from appliance.documents.type_import import TypeImportError, import_types, read_type_file
 from audit.events import record
 from extraction.batch import runtime_or_none
-from extraction.fields.general import field_kinds, text_readings
+from extraction.fields.general import field_kinds, field_readings
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             # How the general extractor will read each field: a plain string's kind comes from its description.
             spec = DocumentType.objects.get(name=name).to_spec()
             described = {f.name for f in spec.fields if f.description.strip()}
-            readings = text_readings(spec, runtime)  # free text that asks for names or an address
+            readings = field_readings(spec, runtime)  # names or an address; an amount before tax
             for field, (kind, stated) in field_kinds(spec, runtime).items():
                 how = ("stated in the schema" if stated else "no description to read" if field not in described
                        else "read from its description" if runtime is not None else "no models built to read its description")
