@@ -30,6 +30,7 @@ def main():
     parser.add_argument("--skip", type=int, default=0)
     parser.add_argument("--test", type=int, default=100)
     parser.add_argument("--held-out", choices=("last", "spread"), default="last")
+    parser.add_argument("--per-field", action="store_true", help="a line for each field under each size")
     args = parser.parse_args()
     if not (EVAL / "gold.jsonl").exists():
         print(f"skipped: {EVAL} is absent")
@@ -41,7 +42,7 @@ def main():
         env, manage = prepare(args.name, work, limit, args.skip)
         subprocess.run(manage + ["learning_curve", args.name, "--docs", str(work / "set" / "docs"),
                                  "--gold", str(work / "set" / "gold.jsonl"), "--sizes", args.sizes, "--test", str(args.test),
-                                 "--held-out", args.held_out],
+                                 "--held-out", args.held_out] + (["--per-field"] if args.per_field else []),
                        check=True, env=env, cwd=REPO)
 
 

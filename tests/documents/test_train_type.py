@@ -198,6 +198,17 @@ def test_the_learning_curve_measures_each_size_on_documents_it_never_trained_on(
     assert store.versions(NAME) == []  # nothing is stored
 
 
+def test_the_learning_curve_may_say_how_each_field_does(tmp_path, built_models, notice_type, capsys):
+    docs, gold = write_labelled(tmp_path / "set", 20)
+    call_command("learning_curve", NAME, "--docs", str(docs), "--gold", str(gold), "--sizes", "0,8", "--test", "8",
+                 "--per-field")
+    lines = capsys.readouterr().out.splitlines()
+    first_words = [line.split()[0] for line in lines[2:]]
+    assert first_words == ["0", "issuer", "offence_day", "charge", "8", "issuer", "offence_day", "charge"]
+    charge = next(line for line in lines if line.split()[0] == "charge")
+    assert "(8 values)" in charge and float(charge.split()[1]) <= 1
+
+
 @pytest.mark.parametrize("sizes, extra, message", [("0,abc", [], "numbers"), ("0,3", [], "at least 8"),
                                                    ("0,40", [], "none to measure"),
                                                    ("0,20", ["--held-out", "spread", "--test", "11"], "need 31")])

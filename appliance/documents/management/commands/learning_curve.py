@@ -35,8 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--held-out", choices=("last", "spread"), default="last",
                             help="Measure on the documents after the largest size (last) or on documents "
                                  "taken evenly across the set, training on the others (spread).")
+        parser.add_argument("--per-field", action="store_true", help="Under each size, a line for each field.")
 
-    def handle(self, name, docs, gold, sizes, test, held_out, **options):
+    def handle(self, name, docs, gold, sizes, test, held_out, per_field=False, **options):
         doc_type = DocumentType.objects.filter(name=name).first()
         if doc_type is None:
             raise CommandError(f"No document type {name!r}; create it with import_type or in the admin.")
@@ -83,9 +84,17 @@ class Command(BaseCommand):
             started = time.perf_counter()
             figures = measure(trained, measured, runtime, specialist)
             per_document = (time.perf_counter() - started) / max(len(measured), 1)
-            precision = figures["auto_precision"]
-            self.stdout.write(f"{size:>8}  {figures['accuracy']:>8.3f}  {figures['automation']:>10.3f}  "
-                              f"{'-' if precision is None else f'{precision:.3f}':>14}  {training:>10.1f}  {per_document:>10.3f}")
+            self.stdout.write(f"{size:>8}  {self._rates(figures)}  {training:>10.1f}  {per_document:>10.3f}")
+            if per_field:
+                for field, field_figures in figures["fields"].items():
+                    self.stdout.write(f"  {field[:24]:<24}  {self._rates(field_figures)}  ({field_figures['values']} values)")
+
+    @staticmethod
+    def _rates(figures: dict) -> str:
+        """Accuracy, automation and auto-precision in the table's columns."""
+        precision = figures["auto_precision"]
+        return (f"{figures['accuracy']:>8.3f}  {figures['automation']:>10.3f}  "
+                f"{'-' if precision is None else f'{precision:.3f}':>14}")
 
     @staticmethod
     def _split(documents: list, largest: int, test: int, held_out: str) -> tuple[list, list]:
