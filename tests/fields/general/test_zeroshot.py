@@ -296,3 +296,26 @@ def test_the_amount_before_tax_is_the_subtotal(encoder):
         "type": "object", "properties": {"net": {"type": "string", "description": "The sum before tax is added."}}})
     fields = general.extract(DocText([TILL_SLIP]), spec, runtime=encoder)
     assert fields["net"].value == "11.60"
+
+
+def test_an_address_holds_no_labelled_line(encoder):
+    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {"store_address": {"type": "string", "description": "Postal address of the vendor."}}})
+    doc = DocText(["ROTI CERIA\nSITE: 1046\n176 JLN SUNGEI BESI,\n57100 KUALA LUMPUR.\nTELEPHONE: 03-2222 3333\nTOTAL 12.00\n"])
+    fields = general.extract(doc, spec, runtime=encoder)
+    assert fields["store_address"].value == "176 JLN SUNGEI BESI, 57100 KUALA LUMPUR."
+
+
+def test_a_labelled_line_weighs_more_against_an_address_than_against_other_text():
+    # The same block of lines with and without a labelled line ("SITE: 1046"), the first reading a little more like the field.
+    proposals = [Proposal("SITE: 1046 176 JLN SUNGEI BESI", "SITE: 1046\n176 JLN SUNGEI BESI", 0, 30, "block2"),
+                 Proposal("176 JLN SUNGEI BESI", "176 JLN SUNGEI BESI", 11, 30, "line")]
+    rows = [{"holds_label": 1.0, "source=block2": 1.0}, {"source=line": 1.0}]
+    similarity = np.array([0.45, 0.1], dtype=np.float32)
+
+    def scores(address):
+        return score(CandidateTable(Kind.TEXT, proposals, rows, similarity, address=address))
+
+    other_text, address = scores(address=False), scores(address=True)
+    assert other_text[0] > other_text[1]  # other free text: the label costs 0.2
+    assert address[0] < address[1]  # an address: 0.4
