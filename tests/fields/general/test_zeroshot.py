@@ -206,6 +206,13 @@ def test_an_organisation_named_with_its_legal_form_weighs_against_it_for_a_field
     assert party[1] > address[1]  # a field asking for names weighs it as any other name
 
 
+def _read(encoder, text: str, field: str, description: str):
+    """The value zero-shot reads for one plain-string ``field`` of a shop's slip."""
+    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
+        "type": "object", "properties": {field: {"type": "string", "description": description}}})
+    return general.extract(DocText([text]), spec, runtime=encoder)[field].value
+
+
 CAFE_SLIP = "AEON CO. (M) BHD (126926-H)\nBANH MI CAFE SDN BHD\n12, JALAN TAMPOI 7/4\nTAX INVOICE\n"
 
 
@@ -219,12 +226,9 @@ def test_the_layout_says_where_a_candidate_cuts_a_name():
 
 
 def test_a_name_is_found_whole(encoder):
-    spec = TypeSpec(name="cafe_slip_x", label="Shop slip", description="A slip from a shop.", schema={
-        "type": "object", "properties": {"operator": {"type": "string", "description": "Company that runs the shop."}}})
-    doc = DocText(["ROTI BUNGA CAFE\nOWNED BY: KEDAI ROTI BUNGA SDN BHD 1004512-X\n12, JALAN TAMPOI 7/4\nTAX INVOICE\n"
-                   "TOTAL 12.00\n"])
-    fields = general.extract(doc, spec, runtime=encoder)
-    assert fields["operator"].value == "KEDAI ROTI BUNGA SDN BHD"  # not the legal form's shorter "ROTI BUNGA SDN BHD"
+    slip = "ROTI BUNGA CAFE\nOWNED BY: KEDAI ROTI BUNGA SDN BHD 1004512-X\n12, JALAN TAMPOI 7/4\nTAX INVOICE\nTOTAL 12.00\n"
+    # Not the legal form's shorter "ROTI BUNGA SDN BHD".
+    assert _read(encoder, slip, "operator", "Company that runs the shop.") == "KEDAI ROTI BUNGA SDN BHD"
 
 
 PACT = ("MUTUAL NONDISCLOSURE AGREEMENT\n\nThis Agreement is made on the 4th day of May, 2005 by and between Brennan "
@@ -263,11 +267,8 @@ def test_a_party_is_named_whole(encoder):
 
 def test_an_address_holds_no_company_named_with_its_legal_form(encoder):
     """The shop's name line, printed with the day above its address, is no part of the address."""
-    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
-        "type": "object", "properties": {"vendor_address": {"type": "string", "description": "Postal address of the vendor."}}})
-    doc = DocText(["SINAR MAJU ENTERPRISE SDN BHD 14 MAR 2018\nNO 3, TAMAN SEJATI,\n45600 BESTARI JAYA\nCASH BILL\nTOTAL 12.00\n"])
-    fields = general.extract(doc, spec, runtime=encoder)
-    assert fields["vendor_address"].value == "NO 3, TAMAN SEJATI, 45600 BESTARI JAYA"
+    slip = "SINAR MAJU ENTERPRISE SDN BHD 14 MAR 2018\nNO 3, TAMAN SEJATI,\n45600 BESTARI JAYA\nCASH BILL\nTOTAL 12.00\n"
+    assert _read(encoder, slip, "vendor_address", "Postal address of the vendor.") == "NO 3, TAMAN SEJATI, 45600 BESTARI JAYA"
 
 
 TILL_SLIP = ("KEDAI MAJU\nTAX INVOICE\nITEM QTY AMT\nBREAD 2 7.00\nMILK 1 4.60\nTOTAL AMOUNT:\n11.60\nGST @6%\n0.70\n"
@@ -285,25 +286,16 @@ def test_an_amount_charged_is_a_subtotal_plus_its_tax():
 
 
 def test_the_amount_due_is_the_one_with_its_tax(encoder):
-    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
-        "type": "object", "properties": {"total_amount": {"type": "string", "description": "Total amount due."}}})
-    fields = general.extract(DocText([TILL_SLIP]), spec, runtime=encoder)
-    assert fields["total_amount"].value == "12.30"
+    assert _read(encoder, TILL_SLIP, "total_amount", "Total amount due.") == "12.30"
 
 
 def test_the_amount_before_tax_is_the_subtotal(encoder):
-    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
-        "type": "object", "properties": {"net": {"type": "string", "description": "The sum before tax is added."}}})
-    fields = general.extract(DocText([TILL_SLIP]), spec, runtime=encoder)
-    assert fields["net"].value == "11.60"
+    assert _read(encoder, TILL_SLIP, "net", "The sum before tax is added.") == "11.60"
 
 
 def test_an_address_holds_no_labelled_line(encoder):
-    spec = TypeSpec(name="slip_x", label="Shop slip", description="A slip from a shop.", schema={
-        "type": "object", "properties": {"store_address": {"type": "string", "description": "Postal address of the vendor."}}})
-    doc = DocText(["ROTI CERIA\nSITE: 1046\n176 JLN SUNGEI BESI,\n57100 KUALA LUMPUR.\nTELEPHONE: 03-2222 3333\nTOTAL 12.00\n"])
-    fields = general.extract(doc, spec, runtime=encoder)
-    assert fields["store_address"].value == "176 JLN SUNGEI BESI, 57100 KUALA LUMPUR."
+    slip = "ROTI CERIA\nSITE: 1046\n176 JLN SUNGEI BESI,\n57100 KUALA LUMPUR.\nTELEPHONE: 03-2222 3333\nTOTAL 12.00\n"
+    assert _read(encoder, slip, "store_address", "Postal address of the vendor.") == "176 JLN SUNGEI BESI, 57100 KUALA LUMPUR."
 
 
 def test_a_labelled_line_weighs_more_against_an_address_than_against_other_text():
