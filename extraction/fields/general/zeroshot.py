@@ -83,6 +83,8 @@ VALID_WEIGHT = 0.3
 
 
 def score(table: CandidateTable) -> np.ndarray:
+    # A later table's weight replaces an earlier one of the same name, it does not add to it: an address's
+    # "holds_label" -0.4 is the whole weight, not -0.4 on top of free text's -0.2.
     weights = {**PRIOR_WEIGHTS, **KIND_WEIGHTS.get(table.kind, {}), **(NAME_WEIGHTS if table.names else {}),
                **(ADDRESS_WEIGHTS if table.address else {}), **(BEFORE_TAX_WEIGHTS if table.before_tax else {})}
     prior = np.array([sum(w * row.get(name, 0.0) for name, w in weights.items()) for row in table.rows], dtype=np.float32)
