@@ -109,9 +109,19 @@ class FieldRanker:
             return cls(None, {}, is_list, kind)
         ranker = cls(None, cls._examples(tables, labels), is_list, kind)
         ranker.prior_logit = float(np.log(y.sum() / (len(y) - y.sum())))
-        X = np.vstack([ranker._features(t, document=i) for i, t in enumerate(tables)])
-        ranker.model = make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000))
-        ranker.model.fit(X, y)
+        features = [ranker._features(t, document=i) for i, t in enumerate(tables)]
+        X = np.vstack(features)
+        ranker.model = _logistic_regression().fit(X, y)
+        if kind is not Kind.TEXT and any(labels_.sum() > 1 for labels_ in labels):
+            # A value printed in several places is one answer, not several: the same figure is a receipt's
+            # subtotal and its total when no tax is added, or a place is both the governing law and a party's
+            # seat. Counted whole at every place, the ranker learns the wrong roles too (a bakery's section
+            # total, equal to the grand total on some notes). Refitted with each document's right value
+            # shared among its places by how well the first fit reads each one. Free text is left whole:
+            # a shop's name at the top and in the footer is the same answer in both.
+            weights = np.concatenate([_shared_among_places(ranker.model.decision_function(f), t, y_, is_list)
+                                      for f, t, y_ in zip(features, tables, labels)])
+            ranker.model = _logistic_regression().fit(X, y, logisticregression__sample_weight=weights)
         return ranker
 
     def rank(self, table: CandidateTable) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +152,23 @@ class FieldRanker:
         clipped = np.clip(np.array(list(by_value.values())), 1e-9, 1 - 1e-9)
         right = 1 / (1 + np.exp(-(np.log(clipped / (1 - clipped)) + self.prior_logit)))
         return float(np.prod([r if v in chosen else 1 - r for v, r in zip(by_value, right)]))
+
+
+def _logistic_regression():
+    return make_pipeline(StandardScaler(), LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000))
+
+
+def _shared_among_places(logits: np.ndarray, table: CandidateTable, labels: np.ndarray, is_list: bool) -> np.ndarray:
+    """Training weights of one document's candidates: 1 for each wrong one; each right value's places share a
+    weight of 1 by a softmax over their ``logits`` (for a list field, each value's places; else all of them)."""
+    weights = np.ones(len(labels))
+    places: dict[str, list[int]] = {}
+    for index in np.flatnonzero(labels):
+        places.setdefault(str(table.proposals[index].value) if is_list else "", []).append(index)
+    for indices in places.values():
+        shifted = np.exp(logits[indices] - logits[indices].max())
+        weights[indices] = shifted / shifted.sum()
+    return weights
 
 
 @dataclass

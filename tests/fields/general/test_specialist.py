@@ -2,11 +2,12 @@
 import pickle
 
 import numpy as np
+import pytest
 
 from extraction.fields.general.candidates import Proposal
 from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, CandidateTable
 from extraction.fields.general.kinds import Kind
-from extraction.fields.general.specialist import FieldRanker
+from extraction.fields.general.specialist import FieldRanker, _shared_among_places
 
 
 def _table(seed):
@@ -103,3 +104,40 @@ def test_a_list_confidence_counts_the_balanced_training_back_to_the_real_odds():
     assert old.prior_logit == 0.0
     # At balanced odds every left-out name looks likelier to be a party than it is: the list less sure.
     assert 0.0 < old.list_confidence(table, confidences) < real_odds
+
+
+def _delivery_note(seed, totals_equal):
+    """Amounts of a note: three items, a section's total (3) and the grand total (4), equal on most notes."""
+    rng = np.random.default_rng(seed)
+    values = ["1.00", "2.00", "3.00", "6.00", "6.00" if totals_equal else "9.00"]
+    proposals = [Proposal(v, v, i * 10, i * 10 + 4, "pattern") for i, v in enumerate(values)]
+    rows = [{"arithmetic": float(i == 3), "label_before": float(i >= 3), "line": i / 4} for i in range(5)]
+    context = rng.normal(0, 0.05, (5, 8)).astype(np.float32)
+    context[3, 0] += 1.0  # "TOTAL 0% SUPPLIES"
+    context[4, 0] += 0.6  # "TOTAL PAYABLE", a total of its own kind
+    context[4, 1] += 1.0
+    return CandidateTable(Kind.AMOUNT, proposals, rows, rng.random(5).astype(np.float32), context_vectors=context)
+
+
+def test_a_value_printed_twice_teaches_the_place_that_reads_like_the_field_not_both():
+    # Where the section's total equals the grand total both places hold the label's value; only the notes where
+    # they differ say which one the field is. Counted at both places, the section's total is learned as an answer too.
+    tables = [_delivery_note(seed, totals_equal=seed % 3 != 0) for seed in range(12)]
+    labels = [np.array([0, 0, 0, int(t.proposals[3].value == t.proposals[4].value), 1]) for t in tables]
+    ranker = FieldRanker.fit(tables, labels, is_list=False)
+    picks = [int(np.argmax(ranker.rank(_delivery_note(seed, totals_equal=False))[0])) for seed in range(100, 120)]
+    assert picks == [4] * 20
+
+
+def test_a_right_values_places_share_one_weight_by_how_well_each_reads():
+    table = _delivery_note(0, totals_equal=True)
+    weights = _shared_among_places(np.array([0.0, 0.0, 0.0, 1.0, 3.0]), table, np.array([0, 0, 0, 1, 1]), is_list=False)
+    assert weights[:3].tolist() == [1.0, 1.0, 1.0]  # each wrong candidate counts whole
+    assert weights[3] + weights[4] == pytest.approx(1.0) and weights[4] > 0.85
+
+
+def test_each_value_of_a_list_shares_its_own_weight():
+    proposals = [Proposal(v, v, i * 10, i * 10 + 4, "legal_name") for i, v in enumerate(["A Ltd", "A Ltd", "B Inc", "C"])]
+    table = CandidateTable(Kind.TEXT, proposals, [{}] * 4, np.zeros(4, dtype=np.float32))
+    weights = _shared_among_places(np.zeros(4), table, np.array([1, 1, 1, 0]), is_list=True)
+    assert weights.tolist() == [0.5, 0.5, 1.0, 1.0]
