@@ -30,7 +30,8 @@ MAX_BLOCK = 6
 MAX_PER_SOURCE = 200
 NAME_TYPES = ("PERSON", "ORGANIZATION", "LOCATION", "STREET_ADDRESS")
 # Candidates that are whole lines: a specialist reads them through their lines' embeddings.
-WHOLE_LINE_SOURCES = ("line",) + tuple(f"block{size}" for size in range(2, MAX_BLOCK + 1))
+BLOCK_SOURCES = tuple(f"block{size}" for size in range(2, MAX_BLOCK + 1))
+WHOLE_LINE_SOURCES = ("line",) + BLOCK_SOURCES
 
 _AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:[,. ']\d{3})+|\d+)[.,]\d{2}(?![\d])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 
 from extraction.evidence import DocText
-from extraction.fields.general.candidates import BRACKETED_TAIL, WHOLE_LINE_SOURCES, Proposal, lines_of
+from extraction.fields.general.candidates import BLOCK_SOURCES, BRACKETED_TAIL, WHOLE_LINE_SOURCES, Proposal, lines_of
 from extraction.fields.general.kinds import Kind
 from extraction.validation.validators import VALIDATORS
 
@@ -58,7 +58,16 @@ class Layout:
         # A bracketed code right after a name ("SPEED MART S/B (519537-X)") is the name's own, not what surrounds it.
         after = "" if BRACKETED_TAIL.fullmatch(after) else after
         here = self.doc.safe_window(line_start, proposal.start) + " … " + after
-        return " ".join(f"{self._neighbour(first, -1)} | {here}".split())[:300]
+        above = self.neighbour_index(first, -1)
+        if proposal.source in BLOCK_SOURCES:
+            # A block of lines (an address under a shop's name) reads the nearest line written in words above it:
+            # a line of codes between (a registration number, "(867388-U)") says nothing of what the block is.
+            # Single lines keep the line right above them ("SALES DATE" under ": 8807949" read as under "SALES NO."
+            # looked like a seller's name).
+            while above is not None and _is_code(self.doc.text[slice(*self.lines[above])].strip()):
+                above = self.neighbour_index(above, -1)
+        line_above = "" if above is None else self.line_text(above)
+        return " ".join(f"{line_above} | {here}".split())[:300]
 
     def near(self, proposal: Proposal) -> str:
         """A specialist's short view of a candidate's surroundings, each part cut to a budget so that a long

@@ -192,6 +192,25 @@ def test_an_address_is_found_without_the_registration_code_above_it(encoder):
     assert fields["store_address"].value == "12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"
 
 
+def test_lines_read_the_line_in_words_above_them_not_a_line_of_codes():
+    doc = DocText([SHOP_SLIP])
+    layout = Layout(doc)
+    by_value = {(p.value, p.source): p for p in propose(doc, Kind.TEXT)}
+    address = by_value[("12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU", "block2")]
+    assert layout.context(address).startswith("HARBOUR TOOLS SDN BHD |")
+    # A value within a line (a code's figures) still reads the line right above it.
+    amount = propose(doc, Kind.IDENTIFIER)[-1]
+    assert amount.value == "81200" and layout.context(amount).startswith("12, JALAN TAMPOI 7/4, |")
+
+
+def test_an_address_under_a_registration_code_is_not_read_as_the_shops_name(encoder):
+    # Reading the code's line as what stands above it, the address's first line looked like nothing in particular,
+    # and the shop's name won.
+    slip = ("CARREFOUR RESTAURANT\nJM0725755-U\n18, JALAN PERMAS 10/7\nBANDAR BARU PERMAS JAYA\n81750 MASAI, JOHOR\n"
+            "GST ID : 000433614848\nTOTAL 12.00\n")
+    assert _read(encoder, slip, "store_address", "Where the shop is.").startswith("18, JALAN PERMAS 10/7")
+
+
 def test_an_organisation_named_with_its_legal_form_weighs_against_it_for_a_field_that_asks_for_no_name():
     # The same words found twice: as a line, and as a company's name ("MARKETING SDN BHD" out of its line).
     proposals = [Proposal("MARKETING SDN BHD", "MARKETING SDN BHD", 10, 27, source) for source in ("line", "legal_name")]
