@@ -192,7 +192,7 @@ def test_an_address_is_found_without_the_registration_code_above_it(encoder):
     assert fields["store_address"].value == "12, JALAN TAMPOI 7/4, TAMPOI, 81200 JOHOR BAHRU"
 
 
-def test_lines_read_the_line_in_words_above_them_not_a_line_of_codes():
+def test_a_block_of_lines_reads_the_line_in_words_above_it_not_a_line_of_codes():
     doc = DocText([SHOP_SLIP])
     layout = Layout(doc)
     by_value = {(p.value, p.source): p for p in propose(doc, Kind.TEXT)}
