@@ -46,6 +46,10 @@ def encode(built_models):
     ("seller: The business the goods were bought from.", Kind.TEXT),
     ("store address: Where the store is: street, town and postcode.", Kind.TEXT),
     ("parties: Everyone bound by the contract.", Kind.TEXT),
+    # Close to an identifier too, but far from free text: still a date.
+    ("issued: Issue date.", Kind.DATE),
+    ("bound parties: Parties.", Kind.TEXT),  # not a place
+    ("subject: What the message is about.", Kind.TEXT),
 ])
 def test_a_plain_string_field_reads_its_kind_from_its_description(encode, query, kind):
     assert described_kind(query, encode) is kind
@@ -63,6 +67,8 @@ def test_the_schema_outranks_the_description(encode):
     ("signatories: The companies or people who sign the agreement.", True),
     ("parties: Everyone bound by the contract.", True),
     ("merchant: Name of the business that sold the goods.", True),
+    ("bound parties: Parties.", True),
+    ("counterparties: The counterparties.", True),
     ("shop location: Street address of the shop.", False),
     ("subject: What the message is about.", False),
 ])
