@@ -72,6 +72,15 @@ def kind_of_field(spec: TypeSpec, field, encode: Encoder) -> Kind:
     return field_kind(prop, field_query(field.name, field.description), encode if readable else None)
 
 
+def trained_kind_of_field(spec: TypeSpec, field, encode: Encoder, learned_kinds: dict[str, Kind]) -> Kind:
+    """The field's kind where a specialist was trained: the schema's word, else what the labels showed in
+    training (``learned_kinds``, labelled_kinds.py), else what its description reads as."""
+    prop = spec.schema.get("properties", {}).get(field.name, {})
+    if declared_kind(prop) is None and field.name in learned_kinds:
+        return learned_kinds[field.name]
+    return kind_of_field(spec, field, encode)
+
+
 def field_kinds(spec: TypeSpec, runtime=None) -> dict[str, tuple[Kind, bool]]:
     """Each field's kind, and whether its schema states it (else its description says it, read by the
     encoder; without models built, such a field is free text). What an admin sees after importing a type."""
@@ -97,18 +106,21 @@ def field_readings(spec: TypeSpec, runtime=None) -> dict[str, str]:
 class DocumentCandidates:
     """The candidate tables of one document, field by field, computed once for ranking or training."""
 
-    def __init__(self, doc: DocText, spec: TypeSpec, runtime=None, rules: dict[str, FieldResult] | None = None):
+    def __init__(self, doc: DocText, spec: TypeSpec, runtime=None, rules: dict[str, FieldResult] | None = None,
+                 learned_kinds: dict[str, Kind] | None = None):
         self.doc = doc
         self.spec = spec
         self.layout = Layout(doc)
         self.encode = Encoder(runtime)
         # A type with dedicated code: what its rules found, field by field (their votes become features).
         self.rules = rules
+        # The kinds training found in the labels (labelled_kinds.py), for fields whose schema states none.
+        self.learned_kinds = learned_kinds or {}
         self._proposals: dict[tuple, tuple[list[Proposal], list[dict]]] = {}
 
     def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
         prop = self.spec.schema.get("properties", {}).get(field.name, {})
-        kind = kind_of_field(self.spec, field, self.encode)
+        kind = trained_kind_of_field(self.spec, field, self.encode, self.learned_kinds)
         pattern = item_schema(prop).get("pattern") if kind is Kind.IDENTIFIER else None
         if (kind, pattern) not in self._proposals:
             found = propose(self.doc, kind, pattern)
@@ -210,9 +222,9 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
     their votes as features (the rules are strong, noisy evidence, not the decision); where it
     chooses another value, a person looks; a field it has no ranker for keeps the rules' value.
     """
-    candidates = DocumentCandidates(doc, spec, runtime, rules)
     broken = specialist if isinstance(specialist, Exception) else None
     specialist = None if broken else specialist
+    candidates = DocumentCandidates(doc, spec, runtime, rules, specialist.kinds if specialist is not None else None)
     fields = dict(rules or {})
     for field in spec.fields:
         ranker = specialist.ranker(field.name) if specialist is not None and candidates.encode.available else None

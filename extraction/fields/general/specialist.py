@@ -182,6 +182,12 @@ class Specialist:
         return self.rankers.get(field_name)
 
     @property
+    def kinds(self) -> dict[str, Kind]:
+        """The kinds training found in the labels of fields whose schema states none (labelled_kinds.py)."""
+        known = {kind.value for kind in Kind}
+        return {name: Kind(value) for name, value in self.meta.get("kinds", {}).items() if value in known}
+
+    @property
     def system(self) -> dict:
         """How the audit log names the model of a decision this specialist made."""
         return {"model": f"specialist:{self.type_name}", "version": self.version, "quantisation": "none", "device": "cpu"}

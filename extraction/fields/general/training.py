@@ -14,8 +14,10 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.general import DocumentCandidates, Encoder, kind_of_field
+from extraction.fields.general import DocumentCandidates, Encoder, kind_of_field, trained_kind_of_field
 from extraction.fields.general.features import CandidateTable
+from extraction.fields.general.kinds import Kind
+from extraction.fields.general.labelled_kinds import learned_kinds
 from extraction.fields.general.matching import matched_items, matches_label, same_value, same_values
 from extraction.fields.general.specialist import FieldRanker, Specialist
 from extraction.fields.registry import extract_with, has_rules, rule_fields
@@ -54,6 +56,9 @@ class FieldReport:
     # field has without it, the rules (a type with dedicated code) or zero-shot.
     ranked_by: str = "specialist"
     fallback_correct: int = 0  # the documents the rules or zero-shot got right
+    kind: str = ""
+    # Whether the labels showed another kind than the field's description reads as (labelled_kinds.py).
+    kind_from_labels: bool = False
 
     def as_dict(self) -> dict:
         n = max(self.documents, 1)
@@ -61,7 +66,8 @@ class FieldReport:
                 "accuracy": round(self.correct / n, 4), "automation": round(self.accepted / n, 4),
                 "auto_precision": round(self.accepted_correct / self.accepted, 4) if self.accepted else None,
                 "threshold": shown_confidence(self.threshold), "ranked_by": self.ranked_by,
-                "without_specialist": round(self.fallback_correct / n, 4)}
+                "without_specialist": round(self.fallback_correct / n, 4), "kind": self.kind,
+                "kind_from_labels": self.kind_from_labels}
 
 
 @dataclass
@@ -93,12 +99,12 @@ class Entry(NamedTuple):
     fallback: object  # the value the field gets without a ranker: the rules' or zero-shot's
 
 
-def _tables(spec: TypeSpec, documents: list[Labelled], runtime) -> dict[str, list[Entry]]:
-    """{field: [Entry]} for every field with a label in a document."""
+def _tables(spec: TypeSpec, documents: list[Labelled], runtime, kinds: dict[str, Kind]) -> dict[str, list[Entry]]:
+    """{field: [Entry]} for every field with a label in a document (``kinds``: those the labels showed)."""
     by_field = {f.name: [] for f in spec.fields}
     for index, item in enumerate(documents):
         rules = rule_fields(item.doc, spec, runtime)
-        candidates = DocumentCandidates(item.doc, spec, runtime, rules)
+        candidates = DocumentCandidates(item.doc, spec, runtime, rules, kinds)
         for spec_field in spec.fields:
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
@@ -166,7 +172,9 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
           target_precision: float = TARGET_PRECISION) -> tuple[Specialist, TrainingReport]:
     if len(documents) < MIN_DOCUMENTS:
         raise TrainingError(f"Training needs at least {MIN_DOCUMENTS} labelled documents; {len(documents)} given.")
-    by_field = _tables(spec, documents, runtime)
+    encode = Encoder(runtime)
+    kinds = learned_kinds(spec, documents, encode) if encode.available else {}
+    by_field = _tables(spec, documents, runtime, kinds)
     report = TrainingReport(len(documents))
     rankers = {}
     folds = min(folds, len(documents))
@@ -176,7 +184,8 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
             continue
         stats = report.fields[spec_field.name] = FieldReport(documents=len(entries))
         stats.reachable = sum(1 for e in entries if e.table is not None and e.labels.any())
-        kind = kind_of_field(spec, spec_field, Encoder(runtime))
+        kind = trained_kind_of_field(spec, spec_field, encode, kinds)
+        stats.kind, stats.kind_from_labels = kind.value, kind is not kind_of_field(spec, spec_field, encode)
         stats.fallback_correct = sum(e.fallback is not None and _correct(kind, e.label, e.fallback, spec_field.is_list)
                                      for e in entries)
         fallback_hits = sum(_hits(kind, e.label, e.fallback, spec_field.is_list) for e in entries if e.fallback is not None)
@@ -208,7 +217,8 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         ranker = _fit(entries, spec_field.is_list)
         if ranker is not None:
             rankers[spec_field.name] = ranker
-    meta = {"documents": len(documents), "cv": report.as_dict(), "thresholds": report.thresholds()}
+    meta = {"documents": len(documents), "cv": report.as_dict(), "thresholds": report.thresholds(),
+            "kinds": {name: kind.value for name, kind in kinds.items()}}
     return Specialist(spec.name, version, rankers, meta), report
 
 
@@ -219,7 +229,8 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
     of the whole type, and of each field under "fields"."""
     tallies = {f.name: Tally() for f in spec.fields}
     encode = Encoder(runtime)
-    kinds = {f.name: kind_of_field(spec, f, encode) for f in spec.fields}
+    learned = specialist.kinds if isinstance(specialist, Specialist) else {}
+    kinds = {f.name: trained_kind_of_field(spec, f, encode, learned) for f in spec.fields}
     for item in documents:
         fields = extract_with(item.doc, spec, runtime, specialist)
         validate_document(spec, fields)

@@ -52,7 +52,9 @@ class Command(BaseCommand):
                 f"  {field:<24} accuracy {figures['accuracy']:.3f}  automation {figures['automation']:.3f}  "
                 f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  "
                 f"candidate recall {figures['candidate_recall']:.3f}  threshold {figures['threshold']:.3f}"
-                + ("" if figures["ranked_by"] == "specialist" else f"  (its ranker did worse: {figures['ranked_by']} keeps it)"))
+                + ("" if figures["ranked_by"] == "specialist" else f"  (its ranker did worse: {figures['ranked_by']} keeps it)")
+                + (f"  (a {figures['kind']} field, as its labels show; its description read otherwise)"
+                   if figures["kind_from_labels"] else ""))
         verdict = "promoted" if outcome.promoted else f"rejected (worse than {outcome.in_use}, in use)"
         self.stdout.write(f"held-back accuracy {outcome.new_score:.3f} (in use: {outcome.in_use} {outcome.old_score:.3f}): "
                           f"{verdict}; {outcome.seconds:.0f} s")
