@@ -24,7 +24,8 @@ NO_EVIDENCE = "no_evidence"
 VALIDATOR_FAILED = "validator_failed"
 LOW_CONFIDENCE = "low_confidence"
 POLICY_ALWAYS_REVIEW = "policy_always_review"
-# Two ways of deciding (a specialist and the type's rules, or the small and the larger model) chose differently.
+# Two ways of deciding (a specialist and the type's rules, or zero-shot where the type has none, or the small and the
+# larger model) chose differently.
 METHODS_DISAGREE = "methods_disagree"
 CHECKS = (NO_EVIDENCE, VALIDATOR_FAILED, LOW_CONFIDENCE)
 # A confidence is shown, written to predictions and compared with thresholds at this many decimals; training and

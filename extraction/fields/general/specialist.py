@@ -181,6 +181,12 @@ class Specialist:
     def ranker(self, field_name: str) -> FieldRanker | None:
         return self.rankers.get(field_name)
 
+    def departing_threshold(self, field_name: str) -> float:
+        """The confidence a value needs when zero-shot gives another one (training.py fits it on the out-of-fold
+        values zero-shot did not agree with; none fitted: no such value is accepted)."""
+        threshold = self.meta.get("departing_thresholds", {}).get(field_name)
+        return float(threshold) if isinstance(threshold, (int, float)) else float("inf")
+
     @property
     def kinds(self) -> dict[str, Kind]:
         """The kinds training found in the labels of fields whose schema states none (labelled_kinds.py)."""

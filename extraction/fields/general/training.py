@@ -14,7 +14,13 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.general import DocumentCandidates, Encoder, kind_of_field, trained_kind_of_field
+from extraction.fields.general import (
+    DocumentCandidates,
+    Encoder,
+    agrees_with_zero_shot,
+    kind_of_field,
+    trained_kind_of_field,
+)
 from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.kinds import Kind
 from extraction.fields.general.labelled_kinds import learned_kinds
@@ -52,6 +58,8 @@ class FieldReport:
     accepted: int = 0  # out-of-fold predictions at or above the threshold
     accepted_correct: int = 0
     threshold: float = NEVER
+    # The confidence a value zero-shot does not give needs as well (a type without rules; agrees_with_zero_shot).
+    departing_threshold: float = NEVER
     # What decides the field: its learned ranker, or, where that ranker did worse out of fold than what the
     # field has without it, the rules (a type with dedicated code) or zero-shot.
     ranked_by: str = "specialist"
@@ -65,7 +73,8 @@ class FieldReport:
         return {"documents": self.documents, "candidate_recall": round(self.reachable / n, 4),
                 "accuracy": round(self.correct / n, 4), "automation": round(self.accepted / n, 4),
                 "auto_precision": round(self.accepted_correct / self.accepted, 4) if self.accepted else None,
-                "threshold": shown_confidence(self.threshold), "ranked_by": self.ranked_by,
+                "threshold": shown_confidence(self.threshold),
+                "departing_threshold": shown_confidence(self.departing_threshold), "ranked_by": self.ranked_by,
                 "without_specialist": round(self.fallback_correct / n, 4), "kind": self.kind,
                 "kind_from_labels": self.kind_from_labels}
 
@@ -178,6 +187,7 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
     report = TrainingReport(len(documents))
     rankers = {}
     folds = min(folds, len(documents))
+    dedicated = has_rules(spec.name)
     for spec_field in spec.fields:
         entries = by_field[spec_field.name]
         if not entries:
@@ -201,23 +211,33 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 ok = value is not None and _correct(kind, entry.label, value, spec_field.is_list)
                 stats.correct += ok
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
-                predictions.append((confidence, ok))
+                # Where the type has no rules, a value zero-shot does not give is held to its own threshold.
+                agrees = value is not None and (dedicated or agrees_with_zero_shot(
+                    entry.table, value if spec_field.is_list else [value], spec_field.is_list))
+                predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
         # lists of 100 NDAs beat a ranker that found 60% of the parties).
         if hits < fallback_hits:
             # Out of fold, the ranker does worse than what the field has without it (few examples, or a
             # field zero-shot or the rules already read well): the field keeps that, and says so.
-            stats.ranked_by = "rules" if has_rules(spec.name) else "zero-shot"
+            stats.ranked_by = "rules" if dedicated else "zero-shot"
             stats.correct = stats.fallback_correct
             continue
-        stats.threshold = _threshold(predictions, target_precision)
-        accepted = [ok for confidence, ok in predictions if confidence >= stats.threshold]
+        # Two records, each held to the target: the values zero-shot agrees with, and those it does not (a sender
+        # the ranker never saw makes it depart from zero-shot, and most of its confident errors there; where
+        # the labels consistently differ from what the description says, its departures are what is right).
+        stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees], target_precision)
+        stats.departing_threshold = _threshold([(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
+        accepted = [ok for c, ok, agrees in predictions
+                    if c >= stats.threshold and (agrees or c >= stats.departing_threshold)]
         stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
         ranker = _fit(entries, spec_field.is_list)
         if ranker is not None:
             rankers[spec_field.name] = ranker
     meta = {"documents": len(documents), "cv": report.as_dict(), "thresholds": report.thresholds(),
+            "departing_thresholds": {name: shown_confidence(r.departing_threshold) for name, r in report.fields.items()
+                                     if r.ranked_by == "specialist"},
             "kinds": {name: kind.value for name, kind in kinds.items()}}
     return Specialist(spec.name, version, rankers, meta), report
 

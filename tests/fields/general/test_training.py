@@ -1,11 +1,15 @@
 """Training a specialist: thresholds from out-of-fold predictions, believed only when enough values stand
 behind them; a field whose ranker does worse out of fold than zero-shot keeps zero-shot."""
+import dataclasses
 import random
 
 from extraction.doctypes.registry import types_from_json
 from extraction.evidence import DocText
 from extraction.fields.general.training import NEVER, Labelled, _threshold, train
+from extraction.fields.normalize import normalize_amount
 from extraction.fields.registry import extract_with
+from extraction.validation.decision import METHODS_DISAGREE, FieldStatus, shown_confidence
+from extraction.validation.validate import validate_document
 from tests.fields.general.notices import TYPE, notice
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
@@ -56,3 +60,54 @@ def test_a_field_its_ranker_reads_worse_than_zero_shot_keeps_zero_shot(built_mod
     extracted = extract_with(DocText([new]), spec, runtime, specialist)
     assert extracted["charge"].value == truth["charge"] and extracted["charge"].model is None  # zero-shot's
     assert extracted["issuer"].model["model"] == f"specialist:{NAME}"
+
+
+def _discount(text):
+    return next(line for line in text.splitlines() if line.startswith("Discount")).split(": ")[1]
+
+
+def _trained_on_discounts():
+    """A specialist for notices labelled with the discount rather than the penalty charge the description asks for:
+    it learns the discount, and zero-shot keeps reading the penalty."""
+    from extraction.slm import runtime
+
+    spec = types_from_json(TYPE)[NAME]
+    documents = []
+    for index in range(50):  # enough for a clean record to pass for 98% (Laplace's rule)
+        text, fields = notice(random.Random(index))
+        documents.append(Labelled(f"n{index}", DocText([text]), {**fields, "charge": _discount(text)}))
+    return spec, *train(spec, documents, runtime, version="t")
+
+
+def test_values_zero_shot_does_not_give_are_held_to_their_own_out_of_fold_record(built_models):
+    from extraction.slm import runtime
+
+    spec, specialist, report = _trained_on_discounts()
+    charge = report.fields["charge"]
+    # Out of fold the specialist departed from zero-shot on every notice and was right each time: that record earns
+    # its own threshold. No value agreed with zero-shot, so the field's own threshold stays out of reach.
+    assert charge.correct == 50 and charge.departing_threshold < NEVER and charge.threshold == NEVER
+    assert specialist.departing_threshold("charge") == shown_confidence(charge.departing_threshold)
+
+    text, truth = notice(random.Random(99))
+    assert extract_with(DocText([text]), spec, runtime, None)["charge"].value == truth["charge"]  # zero-shot's
+    # Where the field's threshold lets it through, the departure's own record lets it through too.
+    trained = dataclasses.replace(spec, thresholds={**spec.thresholds, "charge": 0.0})
+    extracted = extract_with(DocText([text]), trained, runtime, specialist)
+    validate_document(trained, extracted)
+    assert extracted["charge"].value == normalize_amount(_discount(text))
+    assert extracted["charge"].status == FieldStatus.ACCEPTED
+
+
+def test_without_a_record_of_departures_a_value_zero_shot_does_not_give_goes_to_a_person(built_models):
+    from extraction.slm import runtime
+
+    spec, specialist, report = _trained_on_discounts()
+    specialist.meta["departing_thresholds"] = {}  # as if none had been earned (or an artefact from before them)
+    text, _ = notice(random.Random(99))
+    trained = dataclasses.replace(spec, thresholds={**spec.thresholds, "charge": 0.0})  # even at any confidence
+    extracted = extract_with(DocText([text]), trained, runtime, specialist)
+    validate_document(trained, extracted)
+    assert extracted["charge"].value == normalize_amount(_discount(text))
+    assert METHODS_DISAGREE in extracted["charge"].reasons
+    assert extracted["charge"].status == FieldStatus.NEEDS_REVIEW
