@@ -26,17 +26,20 @@ ENOUGH = 0.5
 CLEARLY_MORE = 0.15
 AS_MANY = 0.05
 
-def kind_recalls(documents, field_name: str) -> dict[Kind, float]:
+def kind_recalls(documents, field_name: str, proposals: dict | None = None) -> dict[Kind, float]:
     """For each kind, the share of ``documents`` (each with ``.doc`` and ``.labels``) labelled for the field
-    where a candidate of that kind equals the label."""
+    where a candidate of that kind equals the label. ``proposals``: candidates already found, shared across fields."""
     labelled = [d for d in documents if d.labels.get(field_name) not in (None, "", [])][:SAMPLE]
     if not labelled:
         return {}
+    proposals = {} if proposals is None else proposals
     reached = dict.fromkeys(Kind, 0)
     for item in labelled:
         label = item.labels[field_name]
         for kind in Kind:
-            reached[kind] += any(matches_label(kind, label, p.value) for p in propose(item.doc, kind))
+            if (id(item), kind) not in proposals:
+                proposals[(id(item), kind)] = [p.value for p in propose(item.doc, kind)]
+            reached[kind] += any(matches_label(kind, label, value) for value in proposals[(id(item), kind)])
     return {kind: count / len(labelled) for kind, count in reached.items()}
 
 
@@ -60,5 +63,6 @@ def labelled_kind(described: Kind, recalls: dict[Kind, float]) -> Kind:
 def learned_kinds(spec: TypeSpec, documents, encode: Encoder) -> dict[str, Kind]:
     """The kind of each field whose schema states none, as its labelled ``documents`` show it."""
     properties = spec.schema.get("properties", {})
-    return {f.name: labelled_kind(kind_of_field(spec, f, encode), kind_recalls(documents, f.name))
+    proposals: dict = {}
+    return {f.name: labelled_kind(kind_of_field(spec, f, encode), kind_recalls(documents, f.name, proposals))
             for f in spec.fields if declared_kind(properties.get(f.name, {})) is None}
