@@ -201,9 +201,13 @@ class DocumentCandidates:
 
 def _values(result: FieldResult | None) -> list:
     """A field result's values as a list (none, one, or a list field's items)."""
-    if result is None or result.value in (None, ""):
+    return [] if result is None else _listed(result.value)
+
+
+def _listed(value) -> list:
+    if value in (None, ""):
         return []
-    return list(result.value) if isinstance(result.value, list) else [result.value]
+    return list(value) if isinstance(value, list) else [value]
 
 
 def _mean(vectors: dict[int, np.ndarray], indices: list[int], dim: int) -> np.ndarray:
@@ -244,8 +248,8 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
             result.model = specialist.system
             if rules is not None and not same_values(table.kind, _values(rules.get(field.name)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
-            elif rules is None and not agrees_with_zero_shot(table, _values(result), field.is_list) \
-                    and shown_confidence(result.confidence) < specialist.departing_threshold(field.name):
+            elif rules is None and shown_confidence(result.confidence) < specialist.departing_threshold(field.name) \
+                    and not agrees_with_zero_shot(table.kind, candidates.zero_shot(field), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
         elif rules is not None:  # the ranker failed: the rules' value stands, and says so
             if field.name in fields:
@@ -260,22 +264,15 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
     return fields
 
 
-def agrees_with_zero_shot(table: CandidateTable, values: list, is_list: bool) -> bool:
-    """Whether zero-shot's reading of ``table`` (from the schema alone) gives ``values``. Where a type has no rules,
-    zero-shot is the second way of deciding: a specialist that departs from it on a sender it never saw is most of
-    what its thresholds let through wrongly (renamed NDAs at 50 examples: 4 of the 5 governing laws accepted wrongly
-    on 80 new NDAs, and 4 of the 73 right). So such a value needs the confidence that the specialist's own departures
-    earned out of fold (``Specialist.departing_threshold``), else it goes to a person."""
-    scores = table.zero_shot
-    if not is_list:
-        return same_values(table.kind, [table.proposals[int(np.argmax(scores))].value], values)
-    chosen = []
-    for i in np.argsort(-scores, kind="stable"):
-        if (chosen and scores[i] < scores.max() - LIST_MARGIN) or len(chosen) == MAX_LIST_ITEMS:
-            break
-        if table.proposals[i].value not in chosen:
-            chosen.append(table.proposals[i].value)
-    return same_values(table.kind, chosen, values)
+def agrees_with_zero_shot(kind: Kind, zero_shot, values: list) -> bool:
+    """Whether zero-shot's reading (its FieldResult, or its value) gives ``values``. Where a type has no rules,
+    zero-shot (from the schema alone, reading only what comes before and around a candidate) is the second way of
+    deciding: a specialist that departs from it on a sender it never saw is most of what its thresholds let through
+    wrongly (renamed NDAs at 50 examples: 4 of the 5 governing laws accepted wrongly on 80 new NDAs, and 4 of the 73
+    right). So such a value needs the confidence that the specialist's own departures earned out of fold
+    (``Specialist.departing_threshold``), else it goes to a person."""
+    zero_shot = zero_shot.value if isinstance(zero_shot, FieldResult) else zero_shot
+    return same_values(kind, _listed(zero_shot), values)
 
 
 def zero_shot_result(doc: DocText, field, table: CandidateTable) -> FieldResult:

@@ -213,7 +213,7 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
                 # Where the type has no rules, a value zero-shot does not give is held to its own threshold.
                 agrees = value is not None and (dedicated or agrees_with_zero_shot(
-                    entry.table, value if spec_field.is_list else [value], spec_field.is_list))
+                    kind, entry.fallback, value if spec_field.is_list else [value]))
                 predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
@@ -224,10 +224,10 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
             stats.ranked_by = "rules" if dedicated else "zero-shot"
             stats.correct = stats.fallback_correct
             continue
-        # Two records, each held to the target: the values zero-shot agrees with, and those it does not (a sender
-        # the ranker never saw makes it depart from zero-shot, and most of its confident errors there; where
-        # the labels consistently differ from what the description says, its departures are what is right).
-        stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees], target_precision)
+        # The field's threshold from all its values; the values zero-shot does not give are held to their own record
+        # as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident errors
+        # there; where the labels consistently differ from what the description says, its departures are right).
+        stats.threshold = _threshold([(c, ok) for c, ok, _ in predictions], target_precision)
         stats.departing_threshold = _threshold([(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
         accepted = [ok for c, ok, agrees in predictions
                     if c >= stats.threshold and (agrees or c >= stats.departing_threshold)]

@@ -85,14 +85,13 @@ def test_values_zero_shot_does_not_give_are_held_to_their_own_out_of_fold_record
     spec, specialist, report = _trained_on_discounts()
     charge = report.fields["charge"]
     # Out of fold the specialist departed from zero-shot on every notice and was right each time: that record earns
-    # its own threshold. No value agreed with zero-shot, so the field's own threshold stays out of reach.
-    assert charge.correct == 50 and charge.departing_threshold < NEVER and charge.threshold == NEVER
+    # its own threshold, and the values are accepted.
+    assert charge.correct == 50 and charge.departing_threshold < NEVER and charge.accepted == 50
     assert specialist.departing_threshold("charge") == shown_confidence(charge.departing_threshold)
 
     text, truth = notice(random.Random(99))
     assert extract_with(DocText([text]), spec, runtime, None)["charge"].value == truth["charge"]  # zero-shot's
-    # Where the field's threshold lets it through, the departure's own record lets it through too.
-    trained = dataclasses.replace(spec, thresholds={**spec.thresholds, "charge": 0.0})
+    trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
     extracted = extract_with(DocText([text]), trained, runtime, specialist)
     validate_document(trained, extracted)
     assert extracted["charge"].value == normalize_amount(_discount(text))
