@@ -13,9 +13,11 @@ from audit.models import AuditEvent
 from extraction.doctypes.registry import TypeRegistry
 from extraction.evidence import DocText
 from extraction.fields.general import SPECIALIST_UNAVAILABLE, store
+from extraction.fields.general.kinds import Kind
+from extraction.fields.general.matching import same_value
 from extraction.fields.registry import extract_fields
 from extraction.pipeline import extract_and_validate
-from tests.fields.general.notices import notice, write_labelled
+from tests.fields.general.notices import TYPE, notice, write_labelled
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +269,26 @@ def test_a_field_whose_kind_changed_since_training_falls_back_to_zero_shot(tmp_p
     fields = general.extract(doc, edited, runtime=runtime, specialist=specialist)
     assert SPECIALIST_UNAVAILABLE in fields["offence_day"].notes and fields["offence_day"].model is None
     assert fields["charge"].value == truth["charge"] and fields["charge"].model == specialist.system  # its kind stands
+
+
+def test_a_field_whose_labels_show_another_kind_is_trained_and_read_as_that_kind(tmp_path, built_models, doc_types,
+                                                                                  capsys):
+    """An admin describes the offence day in words that do not say "date": train_type reads dates in its labels,
+    says so, and the promoted specialist extracts the day as a date."""
+    definition = json.loads(json.dumps(TYPE))
+    definition[NAME]["schema"]["properties"]["offence_day"] = {"type": "string", "description": "Offence."}
+    (tmp_path / "types.json").write_text(json.dumps(definition))
+    call_command("import_type", str(tmp_path / "types.json"))
+    write_labelled(tmp_path / "set", 20)
+    _train(tmp_path / "set")
+    out = capsys.readouterr().out
+    assert "offence_day: text" in out  # import_type: what the description reads as
+    assert "(a date field, as its labels show; its description read otherwise)" in out
+    [version] = store.versions(NAME)
+    assert version["promoted"] and version["kinds"]["offence_day"] == "date"
+
+    from extraction.slm import runtime
+
+    doc, truth = _new_notice()
+    fields = extract_fields(doc, DocumentType.objects.get(name=NAME).to_spec(), runtime=runtime)
+    assert same_value(Kind.DATE, truth["offence_day"], fields["offence_day"].value)
