@@ -201,10 +201,11 @@ class DocumentCandidates:
 
 def _values(result: FieldResult | None) -> list:
     """A field result's values as a list (none, one, or a list field's items)."""
-    return [] if result is None else _listed(result.value)
+    return [] if result is None else listed(result.value)
 
 
-def _listed(value) -> list:
+def listed(value) -> list:
+    """A field's value as a list: none, one, or a list field's items."""
     if value in (None, ""):
         return []
     return list(value) if isinstance(value, list) else [value]
@@ -249,7 +250,7 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
             if rules is not None and not same_values(table.kind, _values(rules.get(field.name)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
             elif rules is None and shown_confidence(result.confidence) < specialist.departing_threshold(field.name) \
-                    and not agrees_with_zero_shot(table.kind, candidates.zero_shot(field), _values(result)):
+                    and not agrees_with_zero_shot(table.kind, _values(candidates.zero_shot(field)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
         elif rules is not None:  # the ranker failed: the rules' value stands, and says so
             if field.name in fields:
@@ -264,15 +265,14 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
     return fields
 
 
-def agrees_with_zero_shot(kind: Kind, zero_shot, values: list) -> bool:
-    """Whether zero-shot's reading (its FieldResult, or its value) gives ``values``. Where a type has no rules,
+def agrees_with_zero_shot(kind: Kind, zero_shot: list, values: list) -> bool:
+    """Whether zero-shot's values (its reading of the field, as a list) are ``values``. Where a type has no rules,
     zero-shot (from the schema alone, reading only what comes before and around a candidate) is the second way of
     deciding: a specialist that departs from it on a sender it never saw is most of what its thresholds let through
     wrongly (renamed NDAs at 50 examples: 4 of the 5 governing laws accepted wrongly on 80 new NDAs, and 4 of the 73
     right). So such a value needs the confidence that the specialist's own departures earned out of fold
     (``Specialist.departing_threshold``), else it goes to a person."""
-    zero_shot = zero_shot.value if isinstance(zero_shot, FieldResult) else zero_shot
-    return same_values(kind, _listed(zero_shot), values)
+    return same_values(kind, zero_shot, values)
 
 
 def zero_shot_result(doc: DocText, field, table: CandidateTable) -> FieldResult:

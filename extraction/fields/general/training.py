@@ -19,6 +19,7 @@ from extraction.fields.general import (
     Encoder,
     agrees_with_zero_shot,
     kind_of_field,
+    listed,
     trained_kind_of_field,
 )
 from extraction.fields.general.features import CandidateTable
@@ -212,8 +213,8 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 stats.correct += ok
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
                 # Where the type has no rules, a value zero-shot does not give is held to its own threshold.
-                agrees = value is not None and (dedicated or agrees_with_zero_shot(
-                    kind, entry.fallback, value if spec_field.is_list else [value]))
+                agrees = value is not None and (
+                    dedicated or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
                 predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
