@@ -57,7 +57,8 @@ def test_reviewers_corrections_retrain_the_type(tmp_path, make_user, api_client,
         corrections = FieldCorrection.objects.filter(doc_type=NAME).exclude(action="accepted").count()
         assert corrections >= 2
         assert wait_until(lambda: store.promoted_version(NAME), timeout=240), log.read_text()[-3000:]
-        trained = AuditEvent.objects.filter(kind="specialist_trained").first()
+        # The version is promoted on disk inside the transaction that records it: wait for that to commit too.
+        trained = wait_until(lambda: AuditEvent.objects.filter(kind="specialist_trained").first(), timeout=30)
         assert trained.outcome == "promoted" and trained.details["documents"] + trained.details["held_back"] >= 8
 
         [later] = [upload(clerk, 100)[0]]
