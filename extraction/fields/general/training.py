@@ -212,9 +212,10 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 ok = value is not None and _correct(kind, entry.label, value, spec_field.is_list)
                 stats.correct += ok
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
-                # Where the type has no rules, a value zero-shot does not give is held to its own threshold.
-                agrees = value is not None and (
-                    dedicated or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
+                # Where the type has no rules, a value zero-shot does not give is held to its own threshold (a list is
+                # not compared: agrees_with_zero_shot).
+                agrees = value is not None and (dedicated or spec_field.is_list
+                                                or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
                 predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right

@@ -110,3 +110,31 @@ def test_without_a_record_of_departures_a_value_zero_shot_does_not_give_goes_to_
     assert extracted["charge"].value == normalize_amount(_discount(text))
     assert METHODS_DISAGREE in extracted["charge"].reasons
     assert extracted["charge"].status == FieldStatus.NEEDS_REVIEW
+
+
+def test_a_list_is_not_held_against_zero_shots_reading(built_models):
+    # A list is rarely exactly zero-shot's (a party more or less): comparing them says little, and reading the document
+    # again for it cost most. Here the list's labels are the discounts, where zero-shot reads the penalty charges.
+    from extraction.slm import runtime
+
+    listing = {"type": "array", "items": {"type": "string", "x-validators": ["amount"]},
+               "description": "The penalty charges to pay."}
+    definition = {NAME: {**TYPE[NAME], "schema": {"type": "object", "properties": {
+        **TYPE[NAME]["schema"]["properties"], "charge": listing}}}}
+    spec = types_from_json(definition)[NAME]
+    documents = []
+    for index in range(50):
+        text, fields = notice(random.Random(index))
+        documents.append(Labelled(f"n{index}", DocText([text]), {**fields, "charge": [_discount(text)]}))
+    specialist, report = train(spec, documents, runtime, version="t")
+    assert report.fields["charge"].departing_threshold == NEVER  # no value of the list counted as a departure
+    specialist.meta["departing_thresholds"] = {}  # none earned: a single value departing would go to a person
+
+    text, truth = notice(random.Random(99))
+    assert extract_with(DocText([text]), spec, runtime, None)["charge"].value == [truth["charge"]]  # zero-shot's
+    trained = dataclasses.replace(spec, thresholds={**spec.thresholds, "charge": 0.0})
+    extracted = extract_with(DocText([text]), trained, runtime, specialist)
+    validate_document(trained, extracted)
+    assert extracted["charge"].value == [normalize_amount(_discount(text))]
+    assert METHODS_DISAGREE not in extracted["charge"].reasons
+    assert extracted["charge"].status == FieldStatus.ACCEPTED
