@@ -10,7 +10,7 @@ from extraction.evidence import DocText
 from extraction.fields.general import SPECIALIST_UNAVAILABLE, DocumentCandidates
 from extraction.fields.general.features import RULE_FEATURES
 from extraction.fields.general.specialist import SpecialistError
-from extraction.fields.general.training import Labelled, train
+from extraction.fields.general.training import NEVER, Labelled, train
 from extraction.fields.registry import extract_with, rule_fields
 from extraction.validation.decision import METHODS_DISAGREE, FieldStatus
 from extraction.validation.validate import validate_document
@@ -101,3 +101,16 @@ def test_an_unusable_specialist_leaves_the_rules_values_and_says_so(encoder):
     rules = rule_fields(item.doc, SPEC, encoder)
     assert {name: result.value for name, result in fields.items()} == {name: r.value for name, r in rules.items()}
     assert all(SPECIALIST_UNAVAILABLE in result.notes for result in fields.values())
+
+
+def test_training_fits_a_shipped_types_thresholds_on_the_values_the_rules_also_give(encoder):
+    # Extraction sends a value the rules do not give to a person, so training counts no such value as accepted and
+    # fits the threshold on the others: here every total is the cash paid, never the rules' total, and none passes.
+    _, report = train(SPEC, labelled(50, seed=1, relabel=lambda labels, cash: {**labels, "total": cash}),
+                      encoder, version="v1")
+    total = report.fields["total"]
+    assert total.ranked_by == "specialist" and total.correct == 50
+    assert total.threshold == NEVER and total.accepted == 0
+    # Where the specialist gives the rules' values, they earn a threshold and are accepted.
+    _, report = train(SPEC, labelled(50, seed=1), encoder, version="v1")
+    assert report.fields["total"].threshold < NEVER and report.fields["total"].accepted == 50

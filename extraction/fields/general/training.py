@@ -212,10 +212,12 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 ok = value is not None and _correct(kind, entry.label, value, spec_field.is_list)
                 stats.correct += ok
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
-                # Where the type has no rules, a value zero-shot does not give is held to its own threshold (a list is
-                # not compared: agrees_with_zero_shot).
-                agrees = value is not None and (dedicated or spec_field.is_list
-                                                or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
+                # Whether the value is the fallback's. Where the type has rules, extraction sends any other value to a
+                # person (general.extract); where it has none, a value zero-shot does not give is held to its own
+                # threshold (a list is not compared there: agrees_with_zero_shot).
+                agrees = value is not None and (
+                    same_values(kind, listed(entry.fallback), listed(value)) if dedicated
+                    else spec_field.is_list or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
                 predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
@@ -229,10 +231,15 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         # The field's threshold from all its values; the values zero-shot does not give are held to their own record
         # as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident errors
         # there; where the labels consistently differ from what the description says, its departures are right).
-        stats.threshold = _threshold([(c, ok) for c, ok, _ in predictions], target_precision)
-        stats.departing_threshold = _threshold([(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
-        accepted = [ok for c, ok, agrees in predictions
-                    if c >= stats.threshold and (agrees or c >= stats.departing_threshold)]
+        # Where the type has rules, a value they do not give is never accepted (general.extract sends it to a person),
+        # so the threshold is fitted on the values that can be; counted with the others, the ranker's confident
+        # departures from the rules held the threshold of every value out of reach.
+        stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees or not dedicated], target_precision)
+        stats.departing_threshold = NEVER if dedicated else _threshold(
+            [(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
+        # Compared as the validation stage compares them (decision.shown_confidence).
+        accepted = [ok for c, ok, agrees in predictions if shown_confidence(c) >= stats.threshold
+                    and (agrees or shown_confidence(c) >= stats.departing_threshold)]
         stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
         ranker = _fit(entries, spec_field.is_list)
         if ranker is not None:
