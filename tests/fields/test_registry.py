@@ -1,6 +1,7 @@
 """A shipped type with dedicated code and a trained specialist: the rules' votes are features of the
 specialist, not the decision; where the two choose differently a person looks; without a usable
 specialist the rules' values stand. Real encoder, real receipt rules, receipts written here."""
+import dataclasses
 import random
 
 import pytest
@@ -12,7 +13,7 @@ from extraction.fields.general.features import RULE_FEATURES
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.general.training import NEVER, Labelled, train
 from extraction.fields.registry import extract_with, rule_fields
-from extraction.validation.decision import METHODS_DISAGREE, FieldStatus
+from extraction.validation.decision import METHODS_DISAGREE, VALIDATOR_FAILED, FieldStatus
 from extraction.validation.validate import validate_document
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
@@ -95,6 +96,20 @@ def test_where_the_specialist_and_the_rules_disagree_a_person_looks(encoder):
     assert METHODS_DISAGREE in fields["total"].reasons and fields["total"].status == FieldStatus.NEEDS_REVIEW
 
 
+def test_the_rules_checks_of_a_value_hold_when_the_specialist_chooses_it_too(encoder):
+    specialist, _ = train(SPEC, labelled(12, seed=1), encoder, version="v1")
+    [item] = labelled(1, seed=3)
+    # The scanner misread the legal form: "SDN BND" for "SDN BHD". The rules keep the name as printed, for a person.
+    misread = DocText([item.doc.pages[0].replace("SDN BHD", "SDN BND")])
+    assert not all(check.passed for check in rule_fields(misread, SPEC, encoder)["company"].validators)
+    trusting = dataclasses.replace(SPEC, thresholds={**SPEC.thresholds, "company": 0.0})  # at any confidence
+    fields = extract_with(misread, trusting, encoder, specialist)
+    validate_document(trusting, fields)
+    company = fields["company"]
+    assert company.model["model"] == "specialist:receipt" and company.value.endswith("SDN BND")
+    assert VALIDATOR_FAILED in company.reasons and company.status == FieldStatus.NEEDS_REVIEW
+
+
 def test_an_unusable_specialist_leaves_the_rules_values_and_says_so(encoder):
     [item] = labelled(1, seed=5)
     fields = extract_with(item.doc, SPEC, encoder, SpecialistError("corrupt"))
@@ -114,3 +129,15 @@ def test_training_fits_a_shipped_types_thresholds_on_the_values_the_rules_also_g
     # Where the specialist gives the rules' values, they earn a threshold and are accepted.
     _, report = train(SPEC, labelled(50, seed=1), encoder, version="v1")
     assert report.fields["total"].threshold < NEVER and report.fields["total"].accepted == 50
+
+
+def test_training_leaves_out_of_a_threshold_the_values_whose_rule_checks_failed(encoder):
+    # Ten receipts print a misread legal form ("SDN BND") and are labelled as the shop is really called: the value read is
+    # wrong, but the rules' check sends it to a person, so it is no accepted error and does not hold the threshold back.
+    documents = labelled(60, seed=1)
+    for item in documents[:10]:
+        item.doc = DocText([item.doc.pages[0].replace("SDN BHD", "SDN BND")])
+    _, report = train(SPEC, documents, encoder, version="v1")
+    company = report.fields["company"]
+    assert company.correct <= 50 and company.threshold < NEVER
+    assert company.accepted >= 48 and company.accepted_correct == company.accepted

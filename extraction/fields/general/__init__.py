@@ -249,6 +249,10 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
             result.model = specialist.system
             if rules is not None and not same_values(table.kind, _values(rules.get(field.name)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
+            elif rules is not None and field.name in rules:
+                # The same value as the rules': their checks of it hold whoever chose it (a name with a word the
+                # scanner likely misread goes to a person either way).
+                result.validators = list(rules[field.name].validators)
             # A list is not compared (agrees_with_zero_shot).
             elif rules is None and not field.is_list \
                     and shown_confidence(result.confidence) < specialist.departing_threshold(field.name) \

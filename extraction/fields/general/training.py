@@ -107,6 +107,7 @@ class Entry(NamedTuple):
     labels: np.ndarray | None  # 0/1 per candidate: is its value the label's
     label: object
     fallback: object  # the value the field gets without a ranker: the rules' or zero-shot's
+    fallback_checked: bool = True  # the rules' own checks of their value passed (general.extract carries them over)
 
 
 def _tables(spec: TypeSpec, documents: list[Labelled], runtime, kinds: dict[str, Kind]) -> dict[str, list[Entry]]:
@@ -123,7 +124,8 @@ def _tables(spec: TypeSpec, documents: list[Labelled], runtime, kinds: dict[str,
             labels = (np.array([matches_label(table.kind, label, p.value) for p in table.proposals], dtype=int)
                       if table is not None else None)
             fallback = rules.get(spec_field.name) if rules is not None else candidates.zero_shot(spec_field)
-            by_field[spec_field.name].append(Entry(index, table, labels, label, fallback and fallback.value))
+            checked = fallback is None or rules is None or all(check.passed for check in fallback.validators)
+            by_field[spec_field.name].append(Entry(index, table, labels, label, fallback and fallback.value, checked))
     return by_field
 
 
@@ -213,10 +215,11 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 stats.correct += ok
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
                 # Whether the value is the fallback's. Where the type has rules, extraction sends any other value to a
-                # person (general.extract); where it has none, a value zero-shot does not give is held to its own
-                # threshold (a list is not compared there: agrees_with_zero_shot).
+                # person (general.extract), and the rules' value too where their own checks of it failed; where it has
+                # none, a value zero-shot does not give is held to its own threshold (a list is not compared there:
+                # agrees_with_zero_shot).
                 agrees = value is not None and (
-                    same_values(kind, listed(entry.fallback), listed(value)) if dedicated
+                    same_values(kind, listed(entry.fallback), listed(value)) and entry.fallback_checked if dedicated
                     else spec_field.is_list or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
                 predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
@@ -231,9 +234,9 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         # The field's threshold from all its values; the values zero-shot does not give are held to their own record
         # as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident errors
         # there; where the labels consistently differ from what the description says, its departures are right).
-        # Where the type has rules, a value they do not give is never accepted (general.extract sends it to a person),
-        # so the threshold is fitted on the values that can be; counted with the others, the ranker's confident
-        # departures from the rules held the threshold of every value out of reach.
+        # Where the type has rules, a value they do not give, or whose checks failed, is never accepted, so the threshold
+        # is fitted on the values that can be; counted with the others, the ranker's confident departures from the
+        # rules held the threshold of every value out of reach.
         stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees or not dedicated], target_precision)
         stats.departing_threshold = NEVER if dedicated else _threshold(
             [(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
