@@ -235,8 +235,8 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         # as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident errors
         # there; where the labels consistently differ from what the description says, its departures are right).
         # Where the type has rules, a value they do not give, or whose checks failed, is never accepted, so the threshold
-        # is fitted on the values that can be; counted with the others, the ranker's confident departures from the
-        # rules held the threshold of every value out of reach.
+        # is fitted on the values that can be (counted with the others, the NDAs' effective dates that the ranker read
+        # otherwise than the rules held its threshold up: 2-fold, automated 0.38 -> 0.81 once they were left out).
         stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees or not dedicated], target_precision)
         stats.departing_threshold = NEVER if dedicated else _threshold(
             [(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
