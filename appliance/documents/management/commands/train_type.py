@@ -12,6 +12,7 @@ from appliance.documents.specialists import (
     GoldError, TrainingError, load_documents, read_gold, train_type, unreadable_message,
 )
 from extraction.batch import runtime_or_none
+from extraction.fields.general.training import NEVER, TARGET_PRECISION
 
 
 class Command(BaseCommand):
@@ -53,6 +54,8 @@ class Command(BaseCommand):
                 f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  "
                 f"candidate recall {figures['candidate_recall']:.3f}  threshold {figures['threshold']:.3f}"
                 + ("" if figures["ranked_by"] == "specialist" else f"  (its ranker did worse: {figures['ranked_by']} keeps it)")
+                + (f"  (out of fold no confidence held {TARGET_PRECISION:.0%} precision on enough values: its values go "
+                   "to a person)" if figures["ranked_by"] == "specialist" and figures["threshold"] >= NEVER else "")
                 + (f"  (a {figures['kind']} field, as its labels show; its description read otherwise)"
                    if figures["kind_from_labels"] else ""))
         verdict = "promoted" if outcome.promoted else f"rejected (worse than {outcome.in_use}, in use)"
