@@ -253,8 +253,7 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
                 # The same value as the rules': their checks of it hold whoever chose it (a name with a word the
                 # scanner likely misread goes to a person either way).
                 result.validators = list(rules[field.name].validators)
-            # A list is not compared (agrees_with_zero_shot).
-            elif rules is None and not field.is_list \
+            elif rules is None and held_to_zero_shot(field) \
                     and shown_confidence(result.confidence) < specialist.departing_threshold(field.name) \
                     and not agrees_with_zero_shot(table.kind, _values(candidates.zero_shot(field)), _values(result)):
                 result.notes.append(METHODS_DISAGREE)
@@ -277,10 +276,15 @@ def agrees_with_zero_shot(kind: Kind, zero_shot: list, values: list) -> bool:
     deciding: a specialist that departs from it on a sender it never saw is most of what its thresholds let through
     wrongly (renamed NDAs at 50 examples: 4 of the 5 governing laws accepted wrongly on 80 new NDAs, and 4 of the 73
     right). So such a value needs the confidence that the specialist's own departures earned out of fold
-    (``Specialist.departing_threshold``), else it goes to a person.
-    A list field is not compared: a list is rarely exactly zero-shot's (a party more or less), so the comparison says
-    little there, and it cost most (every name in a contract read again: 0.15 s of an NDA's 0.46 s)."""
+    (``Specialist.departing_threshold``), else it goes to a person (for the fields ``held_to_zero_shot``)."""
     return same_values(kind, zero_shot, values)
+
+
+def held_to_zero_shot(field) -> bool:
+    """Whether a specialist's value of ``field`` (a type without rules) is compared with zero-shot's: single values
+    only. A list is rarely exactly zero-shot's (a party more or less), so the comparison says little there, and it cost
+    most (every name in a contract read again: 0.15 s of an NDA's 0.46 s)."""
+    return not field.is_list
 
 
 def zero_shot_result(doc: DocText, field, table: CandidateTable) -> FieldResult:

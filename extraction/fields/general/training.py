@@ -18,6 +18,7 @@ from extraction.fields.general import (
     DocumentCandidates,
     Encoder,
     agrees_with_zero_shot,
+    held_to_zero_shot,
     kind_of_field,
     listed,
     trained_kind_of_field,
@@ -216,11 +217,11 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                 hits += 0 if value is None else _hits(kind, entry.label, value, spec_field.is_list)
                 # Whether the value is the fallback's. Where the type has rules, extraction sends any other value to a
                 # person (general.extract), and the rules' value too where their own checks of it failed; where it has
-                # none, a value zero-shot does not give is held to its own threshold (a list is not compared there:
-                # agrees_with_zero_shot).
+                # none, a value zero-shot does not give is held to its own threshold (held_to_zero_shot: not a list).
                 agrees = value is not None and (
                     same_values(kind, listed(entry.fallback), listed(value)) and entry.fallback_checked if dedicated
-                    else spec_field.is_list or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
+                    else not held_to_zero_shot(spec_field)
+                    or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
                 predictions.append((confidence, ok, agrees))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
@@ -231,11 +232,11 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
             stats.ranked_by = "rules" if dedicated else "zero-shot"
             stats.correct = stats.fallback_correct
             continue
-        # The field's threshold from all its values; the values zero-shot does not give are held to their own record
-        # as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident errors
-        # there; where the labels consistently differ from what the description says, its departures are right).
-        # Where the type has rules, a value they do not give, or whose checks failed, is never accepted, so the threshold
-        # is fitted on the values that can be (counted with the others, the NDAs' effective dates that the ranker read
+        # Without rules: the field's threshold from all its values, and the values zero-shot does not give held to their
+        # own record as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident
+        # errors there; where the labels consistently differ from what the description says, its departures are right).
+        # With rules: a value they do not give, or whose checks failed, is never accepted, so the threshold is fitted on
+        # the values that can be (counted with the others, the NDAs' effective dates that the ranker read
         # otherwise than the rules held its threshold up: 2-fold, automated 0.38 -> 0.81 once they were left out).
         stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees or not dedicated], target_precision)
         stats.departing_threshold = NEVER if dedicated else _threshold(
