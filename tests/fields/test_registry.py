@@ -8,7 +8,7 @@ import pytest
 
 from extraction.doctypes.registry import default_registry
 from extraction.evidence import DocText
-from extraction.fields.general import SPECIALIST_UNAVAILABLE, DocumentCandidates
+from extraction.fields.general import SPECIALIST_UNAVAILABLE, DocumentCandidates, with_rules
 from extraction.fields.general.features import RULE_FEATURES
 from extraction.fields.general.specialist import SpecialistError
 from extraction.fields.general.training import NEVER, Labelled, train
@@ -108,6 +108,19 @@ def test_the_rules_checks_of_a_value_hold_when_the_specialist_chooses_it_too(enc
     company = fields["company"]
     assert company.model["model"] == "specialist:receipt" and company.value.endswith("SDN BND")
     assert VALIDATOR_FAILED in company.reasons and company.status == FieldStatus.NEEDS_REVIEW
+
+
+def test_a_value_the_rules_give_too_is_judged_by_both_confidences_where_training_calibrated_them(encoder):
+    specialist, _ = train(SPEC, labelled(12, seed=1), encoder, version="v1")
+    [item] = labelled(1, seed=3)
+    ranker_alone = extract_with(item.doc, SPEC, encoder, specialist)["total"].confidence
+    rules = rule_fields(item.doc, SPEC, encoder)["total"]
+    calibration = with_rules.AgreementCalibration((0.3, 1.0), -1.0)
+    specialist.meta["calibrations_with_rules"] = {"total": calibration.as_dict()}
+    total = extract_with(item.doc, SPEC, encoder, specialist)["total"]
+    assert total.value == rules.value and total.model["model"] == "specialist:receipt"
+    assert total.confidence == pytest.approx(calibration(ranker_alone, rules.confidence))
+    assert total.confidence != pytest.approx(ranker_alone)
 
 
 def test_an_unusable_specialist_leaves_the_rules_values_and_says_so(encoder):

@@ -253,6 +253,8 @@ def extract(doc: DocText, spec: TypeSpec, runtime=None, specialist=None,
                 # The same value as the rules': their checks of it hold whoever chose it (a name with a word the
                 # scanner likely misread goes to a person either way).
                 result.validators = list(rules[field.name].validators)
+                result.confidence = specialist.confidence_with_rules(field.name, result.confidence,
+                                                                     float(rules[field.name].confidence))
             elif rules is None and held_to_zero_shot(field) \
                     and shown_confidence(result.confidence) < specialist.departing_threshold(field.name) \
                     and not agrees_with_zero_shot(table.kind, _values(candidates.zero_shot(field)), _values(result)):

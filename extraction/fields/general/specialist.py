@@ -25,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, CandidateTable, unit
 from extraction.fields.general.kinds import Kind
+from extraction.fields.general.with_rules import AgreementCalibration
 
 FORMAT_VERSION = 3  # 2: rankers compare candidates with their training examples; 3: lines read through line embeddings
 # Logistic regression's C: strong regularisation keeps a ranker from learning the training documents'
@@ -186,6 +187,12 @@ class Specialist:
         values zero-shot did not agree with; none fitted: no such value is accepted)."""
         threshold = self.meta.get("departing_thresholds", {}).get(field_name)
         return float(threshold) if isinstance(threshold, (int, float)) else float("inf")
+
+    def confidence_with_rules(self, field_name: str, confidence: float, rules_confidence: float) -> float:
+        """A shipped type's value that the rules give too: its confidence from both readings where training kept a
+        calibration for the field (with_rules.py), else the ranker's own."""
+        calibration = AgreementCalibration.from_dict(self.meta.get("calibrations_with_rules", {}).get(field_name))
+        return confidence if calibration is None else calibration(confidence, rules_confidence)
 
     @property
     def kinds(self) -> dict[str, Kind]:

@@ -14,6 +14,7 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
+from extraction.fields.general import with_rules
 from extraction.fields.general import (
     DocumentCandidates,
     Encoder,
@@ -69,6 +70,8 @@ class FieldReport:
     kind: str = ""
     # Whether the labels showed another kind than the field's description reads as (labelled_kinds.py).
     kind_from_labels: bool = False
+    # A shipped type's field whose accepted values are judged by the specialist's and the rules' confidence together.
+    calibration: with_rules.AgreementCalibration | None = None
 
     def as_dict(self) -> dict:
         n = max(self.documents, 1)
@@ -78,7 +81,7 @@ class FieldReport:
                 "threshold": shown_confidence(self.threshold),
                 "departing_threshold": shown_confidence(self.departing_threshold), "ranked_by": self.ranked_by,
                 "without_specialist": round(self.fallback_correct / n, 4), "kind": self.kind,
-                "kind_from_labels": self.kind_from_labels}
+                "kind_from_labels": self.kind_from_labels, "calibrated_with_rules": self.calibration is not None}
 
 
 @dataclass
@@ -100,6 +103,16 @@ class TrainingReport:
                 "fields": {name: r.as_dict() for name, r in self.fields.items()}}
 
 
+class Prediction(NamedTuple):
+    """A ranker's out-of-fold reading of one document's field."""
+
+    document: int
+    confidence: float
+    ok: bool  # the label's value
+    agrees: bool  # a value that can be accepted: the rules' own, their checks passed (or, without rules, see train)
+    rules_confidence: float
+
+
 class Entry(NamedTuple):
     """One labelled document's view of one field."""
 
@@ -109,6 +122,7 @@ class Entry(NamedTuple):
     label: object
     fallback: object  # the value the field gets without a ranker: the rules' or zero-shot's
     fallback_checked: bool = True  # the rules' own checks of their value passed (general.extract carries them over)
+    fallback_confidence: float = 0.0  # the rules' confidence in their value (with_rules.py)
 
 
 def _tables(spec: TypeSpec, documents: list[Labelled], runtime, kinds: dict[str, Kind]) -> dict[str, list[Entry]]:
@@ -126,7 +140,8 @@ def _tables(spec: TypeSpec, documents: list[Labelled], runtime, kinds: dict[str,
                       if table is not None else None)
             fallback = rules.get(spec_field.name) if rules is not None else candidates.zero_shot(spec_field)
             checked = fallback is None or rules is None or all(check.passed for check in fallback.validators)
-            by_field[spec_field.name].append(Entry(index, table, labels, label, fallback and fallback.value, checked))
+            by_field[spec_field.name].append(Entry(index, table, labels, label, fallback and fallback.value, checked,
+                                                   float(fallback.confidence) if fallback is not None else 0.0))
     return by_field
 
 
@@ -172,6 +187,26 @@ def _threshold(predictions: list[tuple[float, bool]], target: float) -> float:
                 and (count == len(ordered) or ordered[count][0] < confidence):
             best = confidence
     return best
+
+
+def _calibrated_with_rules(stats: FieldReport, predictions: list[Prediction], folds: int,
+                           target: float) -> list[Prediction]:
+    """A shipped type's field: where a calibration over the specialist's and the rules' confidence (with_rules.py)
+    accepts more of the values that can be accepted than the ranker's confidence alone, at the same target precision,
+    the field keeps it (``stats``: its calibration and threshold) and the predictions carry its confidences."""
+    agreeing = [p for p in predictions if p.agrees]
+    columns = ([p.confidence for p in agreeing], [p.rules_confidence for p in agreeing], [p.ok for p in agreeing])
+    calibrated = with_rules.out_of_fold(*columns, [p.document % folds for p in agreeing], folds)
+    calibration = with_rules.fit(*columns)
+    if calibrated is None or calibration is None:
+        return predictions
+    threshold = _threshold(list(zip(calibrated, columns[2])), target)
+    accepted = sum(shown_confidence(c) >= threshold for c in calibrated)
+    if accepted <= sum(shown_confidence(p.confidence) >= stats.threshold for p in agreeing):
+        return predictions
+    stats.calibration, stats.threshold = calibration, threshold
+    by_document = {p.document: c for p, c in zip(agreeing, calibrated)}
+    return [p._replace(confidence=by_document[p.document]) if p.agrees else p for p in predictions]
 
 
 def _fit(entries: list[Entry], is_list):
@@ -222,7 +257,7 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
                     same_values(kind, listed(entry.fallback), listed(value)) and entry.fallback_checked if dedicated
                     else not held_to_zero_shot(spec_field)
                     or agrees_with_zero_shot(kind, listed(entry.fallback), listed(value)))
-                predictions.append((confidence, ok, agrees))
+                predictions.append(Prediction(entry.document, confidence, ok, agrees, entry.fallback_confidence))
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
         # lists of 100 NDAs beat a ranker that found 60% of the parties).
@@ -238,17 +273,22 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         # With rules: a value they do not give, or whose checks failed, is never accepted, so the threshold is fitted on
         # the values that can be (counted with the others, the NDAs' effective dates that the ranker read
         # otherwise than the rules held its threshold up: 2-fold, automated 0.38 -> 0.81 once they were left out).
-        stats.threshold = _threshold([(c, ok) for c, ok, agrees in predictions if agrees or not dedicated], target_precision)
+        stats.threshold = _threshold([(p.confidence, p.ok) for p in predictions if p.agrees or not dedicated],
+                                     target_precision)
         stats.departing_threshold = NEVER if dedicated else _threshold(
-            [(c, ok) for c, ok, agrees in predictions if not agrees], target_precision)
+            [(p.confidence, p.ok) for p in predictions if not p.agrees], target_precision)
+        if dedicated:
+            predictions = _calibrated_with_rules(stats, predictions, folds, target_precision)
         # Compared as the validation stage compares them (decision.shown_confidence).
-        accepted = [ok for c, ok, agrees in predictions if shown_confidence(c) >= stats.threshold
-                    and (agrees or shown_confidence(c) >= stats.departing_threshold)]
+        accepted = [p.ok for p in predictions if shown_confidence(p.confidence) >= stats.threshold
+                    and (p.agrees or shown_confidence(p.confidence) >= stats.departing_threshold)]
         stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
         ranker = _fit(entries, spec_field.is_list)
         if ranker is not None:
             rankers[spec_field.name] = ranker
     meta = {"documents": len(documents), "cv": report.as_dict(), "thresholds": report.thresholds(),
+            "calibrations_with_rules": {name: r.calibration.as_dict() for name, r in report.fields.items()
+                                        if r.ranked_by == "specialist" and r.calibration is not None},
             "departing_thresholds": {name: shown_confidence(r.departing_threshold) for name, r in report.fields.items()
                                      if r.ranked_by == "specialist"},
             "kinds": {name: kind.value for name, kind in kinds.items()}}
