@@ -48,12 +48,16 @@ class TypeSpec:
                     description=prop.get("description", ""),
                     is_list=prop.get("type") == "array",
                     personal=bool(prop.get("x-personal")),
-                    threshold=float(self.thresholds.get(name, prop.get("x-threshold", DEFAULT_THRESHOLD))),
+                    threshold=float(self.thresholds.get(name, self.schema_threshold(name))),
                     validators=tuple(prop.get("x-validators", ())),
                     required=name in required,
                 )
             )
         return specs
+
+    def schema_threshold(self, name: str) -> float:
+        """The field's threshold as its type's schema states it (``x-threshold``), before calibration or training."""
+        return float(self.schema.get("properties", {}).get(name, {}).get("x-threshold", DEFAULT_THRESHOLD))
 
     def thresholds_by_field(self) -> dict[str, float]:
         return {spec.name: spec.threshold for spec in self.fields}

@@ -49,11 +49,18 @@ def labelled(count, seed, relabel=None):
     return documents
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def encoder(built_models):
     from extraction.slm import runtime
 
     return runtime
+
+
+@pytest.fixture(scope="module")
+def trained(encoder):
+    """A specialist trained on enough receipts for its thresholds to be believed (with fewer, it settles nothing and
+    the rules keep every field it reads no better)."""
+    return train(SPEC, labelled(50, seed=1), encoder, version="v1")[0]
 
 
 def test_without_a_specialist_the_rules_decide(encoder):
@@ -75,10 +82,9 @@ def test_the_rules_votes_are_features_of_every_candidate(encoder):
     assert DocumentCandidates(item.doc, SPEC, encoder).table(SPEC.field("total")).rule_features is None
 
 
-def test_a_trained_specialist_decides_with_the_rules_as_evidence(encoder):
-    specialist, _ = train(SPEC, labelled(12, seed=1), encoder, version="v1")
+def test_a_trained_specialist_decides_with_the_rules_as_evidence(encoder, trained):
     for item in labelled(4, seed=2):
-        fields = extract_with(item.doc, SPEC, encoder, specialist)
+        fields = extract_with(item.doc, SPEC, encoder, trained)
         assert fields["total"].value == item.labels["total"]
         assert fields["date"].value == f"2018-{item.labels['date'][3:5]}-{item.labels['date'][:2]}"
         assert fields["total"].method == "slm" and fields["total"].model["model"] == "specialist:receipt"
@@ -96,8 +102,8 @@ def test_where_the_specialist_and_the_rules_disagree_a_person_looks(encoder):
     assert METHODS_DISAGREE in fields["total"].reasons and fields["total"].status == FieldStatus.NEEDS_REVIEW
 
 
-def test_the_rules_checks_of_a_value_hold_when_the_specialist_chooses_it_too(encoder):
-    specialist, _ = train(SPEC, labelled(12, seed=1), encoder, version="v1")
+def test_the_rules_checks_of_a_value_hold_when_the_specialist_chooses_it_too(encoder, trained):
+    specialist = trained
     [item] = labelled(1, seed=3)
     # The scanner misread the legal form: "SDN BND" for "SDN BHD". The rules keep the name as printed, for a person.
     misread = DocText([item.doc.pages[0].replace("SDN BHD", "SDN BND")])
@@ -110,8 +116,8 @@ def test_the_rules_checks_of_a_value_hold_when_the_specialist_chooses_it_too(enc
     assert VALIDATOR_FAILED in company.reasons and company.status == FieldStatus.NEEDS_REVIEW
 
 
-def test_a_value_the_rules_give_too_is_judged_by_both_confidences_where_training_calibrated_them(encoder):
-    specialist, _ = train(SPEC, labelled(12, seed=1), encoder, version="v1")
+def test_a_value_the_rules_give_too_is_judged_by_both_confidences_where_training_calibrated_them(encoder, trained):
+    specialist = dataclasses.replace(trained, meta=dict(trained.meta))
     [item] = labelled(1, seed=3)
     ranker_alone = extract_with(item.doc, SPEC, encoder, specialist)["total"].confidence
     rules = rule_fields(item.doc, SPEC, encoder)["total"]
@@ -121,6 +127,18 @@ def test_a_value_the_rules_give_too_is_judged_by_both_confidences_where_training
     assert total.value == rules.value and total.model["model"] == "specialist:receipt"
     assert total.confidence == pytest.approx(calibration(ranker_alone, rules.confidence))
     assert total.confidence != pytest.approx(ranker_alone)
+
+
+def test_a_field_the_specialist_reads_no_better_and_settles_less_of_is_left_to_the_rules(encoder):
+    # Twelve receipts: no threshold of the specialist's is believed on so few, while the rules settle them at the type's
+    # own thresholds, and read them as well: the rules keep those fields, at the schema's thresholds.
+    _, report = train(dataclasses.replace(SPEC, thresholds={"total": 0.0}), labelled(12, seed=1), encoder, version="v1")
+    total = report.fields["total"]
+    assert total.ranked_by == "rules" and total.correct == total.fallback_correct == 12
+    assert report.thresholds()["total"] == SPEC.schema_threshold("total")
+    # With enough receipts its thresholds are believed, and it settles as many: it decides.
+    _, report = train(SPEC, labelled(50, seed=1), encoder, version="v1")
+    assert report.fields["total"].ranked_by == "specialist" and report.fields["total"].accepted == 50
 
 
 def test_an_unusable_specialist_leaves_the_rules_values_and_says_so(encoder):

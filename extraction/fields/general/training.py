@@ -95,8 +95,9 @@ class TrainingReport:
         return sum(r.correct for r in self.fields.values()) / total if total else 0.0
 
     def thresholds(self) -> dict[str, float]:
-        """Thresholds of the fields the specialist ranks (the others keep the type's own)."""
-        return {name: shown_confidence(r.threshold) for name, r in self.fields.items() if r.ranked_by == "specialist"}
+        """Each trained field's threshold: fitted where the specialist ranks it, else the schema's own (a threshold an
+        earlier specialist fitted for its own confidence says nothing of the rules' or zero-shot's)."""
+        return {name: shown_confidence(r.threshold) for name, r in self.fields.items()}
 
     def as_dict(self) -> dict:
         return {"documents": self.documents, "accuracy": round(self.accuracy, 4),
@@ -189,6 +190,34 @@ def _threshold(predictions: list[tuple[float, bool]], target: float) -> float:
     return best
 
 
+def _fit_thresholds(stats: FieldReport, predictions: list[Prediction], dedicated: bool, folds: int,
+                    target_precision: float) -> None:
+    """The field's thresholds from its out-of-fold predictions, and the values they accept (``stats``)."""
+    # Without rules: the field's threshold from all its values, and the values zero-shot does not give held to their
+    # own record as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident
+    # errors there; where the labels consistently differ from what the description says, its departures are right).
+    # With rules: a value they do not give, or whose checks failed, is never accepted, so the threshold is fitted on
+    # the values that can be (counted with the others, the NDAs' effective dates that the ranker read
+    # otherwise than the rules held its threshold up: 2-fold, automated 0.38 -> 0.81 once they were left out).
+    stats.threshold = _threshold([(p.confidence, p.ok) for p in predictions if p.agrees or not dedicated],
+                                 target_precision)
+    stats.departing_threshold = NEVER if dedicated else _threshold(
+        [(p.confidence, p.ok) for p in predictions if not p.agrees], target_precision)
+    if dedicated:
+        predictions = _calibrated_with_rules(stats, predictions, folds, target_precision)
+    # Compared as the validation stage compares them (decision.shown_confidence).
+    accepted = [p.ok for p in predictions if shown_confidence(p.confidence) >= stats.threshold
+                and (p.agrees or shown_confidence(p.confidence) >= stats.departing_threshold)]
+    stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
+
+
+def _rules_settled(entries: list[Entry], kind, threshold: float, is_list: bool) -> int:
+    """How many of a shipped type's labelled documents its rules settle right: their value, its checks passed, at
+    ``threshold`` (the type's schema's, the one they are judged by without a specialist)."""
+    return sum(e.fallback is not None and e.fallback_checked and shown_confidence(e.fallback_confidence) >= threshold
+               and _correct(kind, e.label, e.fallback, is_list) for e in entries)
+
+
 def _calibrated_with_rules(stats: FieldReport, predictions: list[Prediction], folds: int,
                            target: float) -> list[Prediction]:
     """A shipped type's field: where a calibration over the specialist's and the rules' confidence (with_rules.py)
@@ -261,28 +290,21 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
         # Compared value by value, as the evaluation scores a list: a ranker that finds most parties of most
         # documents beats a fallback whose rare whole lists are right (by whole lists alone, zero-shot's 6 right
         # lists of 100 NDAs beat a ranker that found 60% of the parties).
-        if hits < fallback_hits:
-            # Out of fold, the ranker does worse than what the field has without it (few examples, or a
-            # field zero-shot or the rules already read well): the field keeps that, and says so.
+        if hits >= fallback_hits:
+            _fit_thresholds(stats, predictions, dedicated, folds, target_precision)
+        # Out of fold, the ranker does worse than what the field has without it (few examples, or a field zero-shot or
+        # the rules already read well), or, for a shipped type, reads no better and settles fewer of its values than
+        # the rules at the type's own threshold (an NDA's term: read alike, and no threshold of the ranker's held 98%
+        # where the rules' settled 0.65 of the values at 1.000 on new NDAs): the field keeps that, and says so.
+        if hits < fallback_hits or dedicated and hits == fallback_hits \
+                and stats.accepted_correct < _rules_settled(entries, kind, spec.schema_threshold(spec_field.name),
+                                                            spec_field.is_list):
             stats.ranked_by = "rules" if dedicated else "zero-shot"
             stats.correct = stats.fallback_correct
+            stats.accepted = stats.accepted_correct = 0
+            stats.threshold, stats.departing_threshold = spec.schema_threshold(spec_field.name), NEVER
+            stats.calibration = None
             continue
-        # Without rules: the field's threshold from all its values, and the values zero-shot does not give held to their
-        # own record as well (a sender the ranker never saw makes it depart from zero-shot, and most of its confident
-        # errors there; where the labels consistently differ from what the description says, its departures are right).
-        # With rules: a value they do not give, or whose checks failed, is never accepted, so the threshold is fitted on
-        # the values that can be (counted with the others, the NDAs' effective dates that the ranker read
-        # otherwise than the rules held its threshold up: 2-fold, automated 0.38 -> 0.81 once they were left out).
-        stats.threshold = _threshold([(p.confidence, p.ok) for p in predictions if p.agrees or not dedicated],
-                                     target_precision)
-        stats.departing_threshold = NEVER if dedicated else _threshold(
-            [(p.confidence, p.ok) for p in predictions if not p.agrees], target_precision)
-        if dedicated:
-            predictions = _calibrated_with_rules(stats, predictions, folds, target_precision)
-        # Compared as the validation stage compares them (decision.shown_confidence).
-        accepted = [p.ok for p in predictions if shown_confidence(p.confidence) >= stats.threshold
-                    and (p.agrees or shown_confidence(p.confidence) >= stats.departing_threshold)]
-        stats.accepted, stats.accepted_correct = len(accepted), sum(accepted)
         ranker = _fit(entries, spec_field.is_list)
         if ranker is not None:
             rankers[spec_field.name] = ranker

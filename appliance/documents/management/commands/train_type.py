@@ -53,11 +53,13 @@ class Command(BaseCommand):
                 f"  {field:<24} accuracy {figures['accuracy']:.3f}  automation {figures['automation']:.3f}  "
                 f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  "
                 f"candidate recall {figures['candidate_recall']:.3f}  threshold {figures['threshold']:.3f}"
-                + ("" if figures["ranked_by"] == "specialist" else f"  (its ranker did worse: {figures['ranked_by']} keeps it)")
+                + ("" if figures["ranked_by"] == "specialist"
+                   else f"  (its ranker did no better out of fold: {figures['ranked_by']} keeps it)")
                 + (f"  (out of fold no confidence held {TARGET_PRECISION:.0%} precision on enough values: its values go "
                    "to a person)" if figures["ranked_by"] == "specialist" and figures["threshold"] >= NEVER else "")
                 + (f"  (a {figures['kind']} field, as its labels show; its description read otherwise)"
-                   if figures["kind_from_labels"] else ""))
+                   if figures["kind_from_labels"] else "")
+                + ("  (its confidence read with the rules': with_rules.py)" if figures["calibrated_with_rules"] else ""))
         verdict = "promoted" if outcome.promoted else f"rejected (worse than {outcome.in_use}, in use)"
         self.stdout.write(f"held-back accuracy {outcome.new_score:.3f} (in use: {outcome.in_use} {outcome.old_score:.3f}): "
                           f"{verdict}; {outcome.seconds:.0f} s")
