@@ -129,9 +129,9 @@ def test_a_value_the_rules_give_too_is_judged_by_both_confidences_where_training
     assert total.confidence != pytest.approx(ranker_alone)
 
 
-def test_a_field_the_specialist_reads_no_better_and_settles_less_of_is_left_to_the_rules(encoder):
+def test_a_field_the_specialist_settles_fewer_of_than_the_rules_is_left_to_the_rules(encoder):
     # Twelve receipts: no threshold of the specialist's is believed on so few, while the rules settle them at the type's
-    # own thresholds, and read them as well: the rules keep those fields, at the schema's thresholds.
+    # own thresholds: the rules keep those fields, at the schema's thresholds.
     _, report = train(dataclasses.replace(SPEC, thresholds={"total": 0.0}), labelled(12, seed=1), encoder, version="v1")
     total = report.fields["total"]
     assert total.ranked_by == "rules" and total.correct == total.fallback_correct == 12
