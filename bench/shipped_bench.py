@@ -3,7 +3,7 @@ rules' votes, against the rules alone: 2-fold on the evaluation set, each half m
 specialist trained on the other half, through the validation stage's own decision (thresholds
 calibrated from the training half's out-of-fold predictions).
 
-    .venv/bin/python bench/shipped_bench.py receipt nda invoice [--limit N]
+    .venv/bin/python bench/shipped_bench.py receipt nda invoice [--limit N] [--target P]
 
 The halves are the first and the second half of each type's files in gold.jsonl order (the
 evaluation set's files come in runs of one vendor, so halves share fewer shops than alternate files
@@ -42,6 +42,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("types", nargs="+")
     parser.add_argument("--limit", type=int, default=None, help="at most this many documents of each type")
+    parser.add_argument("--target", type=float, default=None, help="the auto-precision thresholds are fitted for "
+                                                                    "(train_type --target; default: training's own)")
     args = parser.parse_args()
     if not (EVAL / "gold.jsonl").exists():
         print(f"skipped: {EVAL} is absent")
@@ -50,7 +52,7 @@ def main():
     from appliance.documents.specialists import load_documents, unreadable_message
     from extraction.batch import runtime_or_none
     from extraction.doctypes.registry import default_registry
-    from extraction.fields.general.training import MIN_DOCUMENTS, Tally, measure, train
+    from extraction.fields.general.training import MIN_DOCUMENTS, TARGET_PRECISION, Tally, measure, train
 
     runtime = runtime_or_none()
     if runtime is None:
@@ -71,7 +73,8 @@ def main():
         for fold, (training, measured) in enumerate([(documents[:half], documents[half:]),
                                                      (documents[half:], documents[:half])]):
             started = time.perf_counter()
-            specialist, report = train(spec, training, runtime, version=f"fold{fold}")
+            specialist, report = train(spec, training, runtime, version=f"fold{fold}",
+                                       target_precision=args.target or TARGET_PRECISION)
             seconds = time.perf_counter() - started
             trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
             for tag, figures in (("rules", measure(spec, measured, runtime, None)),

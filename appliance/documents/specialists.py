@@ -15,7 +15,7 @@ from appliance.documents.models import DocumentType, ExampleDocument
 from audit.events import record
 from extraction.evidence import DocText
 from extraction.fields.general import store
-from extraction.fields.general.training import Labelled, TrainingError, measure, train
+from extraction.fields.general.training import TARGET_PRECISION, Labelled, TrainingError, measure, train
 from extraction.fields.registry import has_rules
 from extraction.pipeline import find_pii
 from extraction.text import ExtractionError, extract_pages, sniff_file
@@ -92,19 +92,21 @@ def unreadable_message(unreadable: list[str]) -> str:
             + ", ".join(unreadable[:10]) + (" ..." if len(unreadable) > 10 else ""))
 
 
-def train_type(doc_type: DocumentType, documents: list[Labelled], runtime) -> Outcome:
-    """Train a new version on most documents, compare it with the promoted one on the rest, promote if not worse."""
+def train_type(doc_type: DocumentType, documents: list[Labelled], runtime, *,
+               target_precision: float = TARGET_PRECISION) -> Outcome:
+    """Train a new version on most documents, compare it with the promoted one on the rest, promote if not worse.
+    Its thresholds are fitted for ``target_precision`` out of fold."""
     with store.training_lock(doc_type.name):
-        return _train_and_compare(doc_type, documents, runtime)
+        return _train_and_compare(doc_type, documents, runtime, target_precision)
 
 
-def _train_and_compare(doc_type: DocumentType, documents: list[Labelled], runtime) -> Outcome:
+def _train_and_compare(doc_type: DocumentType, documents: list[Labelled], runtime, target_precision: float) -> Outcome:
     started = time.perf_counter()
     spec = doc_type.to_spec()
     held_back = [d for i, d in enumerate(documents) if i % HOLD_BACK == HOLD_BACK - 1]
     training = [d for i, d in enumerate(documents) if i % HOLD_BACK != HOLD_BACK - 1]
     version = store.next_version(spec.name)
-    specialist, report = train(spec, training, runtime, version=version)
+    specialist, report = train(spec, training, runtime, version=version, target_precision=target_precision)
     new_score = measure(spec, held_back, runtime, specialist)["accuracy"]
     current = store.load_promoted(spec.name)
     current = current if current is not None and not isinstance(current, Exception) else None
@@ -114,6 +116,7 @@ def _train_and_compare(doc_type: DocumentType, documents: list[Labelled], runtim
     old_score = measure(spec, held_back, runtime, current)["accuracy"]
     promoted = new_score >= old_score
     specialist.meta.update({"held_back": len(held_back), "held_back_accuracy": round(new_score, 4),
+                            "target_precision": target_precision,
                             "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             "status": "promoted" if promoted else "rejected"})
     store.save(specialist)

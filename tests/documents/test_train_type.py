@@ -15,6 +15,7 @@ from extraction.evidence import DocText
 from extraction.fields.general import SPECIALIST_UNAVAILABLE, store
 from extraction.fields.general.kinds import Kind
 from extraction.fields.general.matching import same_value
+from extraction.fields.general.training import NEVER
 from extraction.fields.registry import extract_fields
 from extraction.pipeline import extract_and_validate
 from tests.fields.general.notices import TYPE, notice, write_labelled
@@ -116,6 +117,25 @@ def test_the_version_is_chosen_and_promoted_under_the_types_training_lock(tmp_pa
     _train(tmp_path / "set")
     assert held == [("next_version", True), ("promote", True)]
     assert not lock_is_held()
+
+
+def test_the_target_precision_is_the_operators_choice(tmp_path, built_models, notice_type, capsys):
+    # 24 documents out of fold: no threshold holds 98% by Laplace's rule on so few, 50% is within reach.
+    write_labelled(tmp_path / "set", 30)
+    _train(tmp_path / "set", "--target", "0.5")
+    out = capsys.readouterr().out
+    assert "no confidence held" not in out
+    [version] = store.versions(NAME)
+    assert version["target_precision"] == 0.5
+    assert min(field["threshold"] for field in version["cv"]["fields"].values()) < NEVER
+
+
+@pytest.mark.parametrize("target", ["1", "0.3", "99"])
+def test_a_target_precision_out_of_range_is_refused(tmp_path, notice_type, target):
+    write_labelled(tmp_path / "set", 10)
+    with pytest.raises(CommandError, match="--target must be"):
+        _train(tmp_path / "set", "--target", target)
+    assert store.versions(NAME) == []
 
 
 def test_too_few_examples_says_how_many_it_needs(tmp_path, built_models, notice_type):

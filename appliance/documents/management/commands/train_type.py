@@ -1,4 +1,4 @@
-"""python manage.py train_type NAME --docs DIR --gold GOLD.jsonl [--limit K]
+"""python manage.py train_type NAME --docs DIR --gold GOLD.jsonl [--limit K] [--target P]
 
 Trains the type's specialist in the foreground, prints the cross-validated figures, and returns
 once the new version is promoted (not worse than the one in use on held-back documents) or rejected.
@@ -23,8 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--docs", type=Path, required=True, help="Folder of the labelled files.")
         parser.add_argument("--gold", type=Path, required=True, help='JSON lines: {"file": ..., "fields": {...}}.')
         parser.add_argument("--limit", type=int, help="Train on the first K labelled documents only.")
+        parser.add_argument("--target", type=float, default=TARGET_PRECISION,
+                            help=f"Auto-precision each field's threshold is fitted for, out of fold (default {TARGET_PRECISION}).")
 
-    def handle(self, name, docs, gold, limit, **options):
+    def handle(self, name, docs, gold, limit, target=TARGET_PRECISION, **options):
         doc_type = DocumentType.objects.filter(name=name).first()
         if doc_type is None:
             raise CommandError(f"No document type {name!r}; create it with import_type or in the admin.")
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             raise CommandError(f"{docs} is not a folder.")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be a positive number of documents.")
+        if not 0.5 <= target < 1:
+            raise CommandError("--target must be a precision from 0.5 to below 1 (0.99: one error in a hundred values).")
         runtime = runtime_or_none()
         if runtime is None:
             raise CommandError("The local models are not built; run: python manage.py build_models")
@@ -41,7 +45,7 @@ class Command(BaseCommand):
             documents, unreadable = load_documents(rows, docs)
             if unreadable:
                 self.stderr.write(unreadable_message(unreadable))
-            outcome = train_type(doc_type, documents, runtime)
+            outcome = train_type(doc_type, documents, runtime, target_precision=target)
         except (GoldError, TrainingError) as exc:
             raise CommandError(str(exc)) from None
         report = outcome.report.as_dict()
@@ -55,7 +59,7 @@ class Command(BaseCommand):
                 f"candidate recall {figures['candidate_recall']:.3f}  threshold {figures['threshold']:.3f}"
                 + ("" if figures["ranked_by"] == "specialist"
                    else f"  (its ranker did no better out of fold: {figures['ranked_by']} keeps it)")
-                + (f"  (out of fold no confidence held {TARGET_PRECISION:.0%} precision on enough values: its values go "
+                + (f"  (out of fold no confidence held {target * 100:g}% precision on enough values: its values go "
                    "to a person)" if figures["ranked_by"] == "specialist" and figures["threshold"] >= NEVER else "")
                 + (f"  (a {figures['kind']} field, as its labels show; its description read otherwise)"
                    if figures["kind_from_labels"] else "")
