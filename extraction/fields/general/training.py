@@ -14,7 +14,6 @@ import numpy as np
 
 from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
-from extraction.fields.general import with_rules
 from extraction.fields.general import (
     DocumentCandidates,
     Encoder,
@@ -23,6 +22,7 @@ from extraction.fields.general import (
     kind_of_field,
     listed,
     trained_kind_of_field,
+    with_rules,
 )
 from extraction.fields.general.features import CandidateTable
 from extraction.fields.general.kinds import Kind
