@@ -205,6 +205,7 @@ def test_the_model_registry_lists_each_version(tmp_path, built_models, notice_ty
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if NAME in line)
     assert "v1" in line and "promoted" in line and "16 documents" in line and "(in use)" in line
+    assert "thresholds for 98% precision" in line
 
 
 def test_the_learning_curve_measures_each_size_on_documents_it_never_trained_on(tmp_path, built_models, notice_type, capsys):

@@ -118,8 +118,9 @@ class Command(BaseCommand):
         if specialists:
             self.stdout.write("\nfield specialists (manage.py train_type):")
             for r in specialists:
-                accuracy = r.get("cv", {}).get("accuracy")
+                accuracy, target = r.get("cv", {}).get("accuracy"), r.get("target_precision")
                 self.stdout.write(
                     f"  {r['type']:<22}{r['version']:<5}{r.get('status', 'unknown'):<10}{r.get('documents', '?'):>5} documents  "
                     f"cross-validated accuracy {'?' if accuracy is None else f'{accuracy:.3f}'}  trained {r.get('trained_at', '?')}"
+                    + (f"  thresholds for {target * 100:g}% precision" if isinstance(target, (int, float)) else "")
                     + ("  (in use)" if r["promoted"] else ""))
