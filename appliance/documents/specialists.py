@@ -15,6 +15,7 @@ from appliance.documents.models import DocumentType, ExampleDocument
 from audit.events import record
 from extraction.evidence import DocText
 from extraction.fields.general import store
+from extraction.fields.general.specialist import Specialist
 from extraction.fields.general.training import TARGET_PRECISION, Labelled, TrainingError, measure, train
 from extraction.fields.registry import has_rules
 from extraction.pipeline import find_pii
@@ -100,6 +101,14 @@ def train_type(doc_type: DocumentType, documents: list[Labelled], runtime, *,
         return _train_and_compare(doc_type, documents, runtime, target_precision)
 
 
+def promoted_thresholds(thresholds: dict, outgoing: Specialist | None, fitted: dict) -> dict:
+    """A type's thresholds once a new version is promoted: ``fitted`` for the fields it ranks; for a field the outgoing
+    version ranked and the new one leaves to the rules or zero-shot, none (the schema's applies: a threshold fitted for
+    a ranker's confidence says nothing of theirs); every other field keeps its own (one ``calibrate`` set, say)."""
+    left = set(outgoing.rankers) - set(fitted) if outgoing is not None else set()
+    return {**{name: value for name, value in thresholds.items() if name not in left}, **fitted}
+
+
 def _train_and_compare(doc_type: DocumentType, documents: list[Labelled], runtime, target_precision: float) -> Outcome:
     started = time.perf_counter()
     spec = doc_type.to_spec()
@@ -124,7 +133,7 @@ def _train_and_compare(doc_type: DocumentType, documents: list[Labelled], runtim
         if promoted:
             store.promote(spec.name, version)
             # Calibration: each field's threshold for the target precision, from out-of-fold predictions.
-            doc_type.thresholds = {**doc_type.thresholds, **report.thresholds()}
+            doc_type.thresholds = promoted_thresholds(doc_type.thresholds, current, report.thresholds())
             doc_type.save(update_fields=["thresholds"])
             # The classifier learns the type from the same documents (their redacted text).
             ExampleDocument.objects.filter(doc_type=doc_type, source=ExampleDocument.Source.TRAINING).delete()

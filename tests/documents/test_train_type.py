@@ -9,12 +9,14 @@ from django.core.management import CommandError, call_command
 
 from appliance.documents.management.commands.learning_curve import Command as LearningCurve
 from appliance.documents.models import DocumentType, ExampleDocument
+from appliance.documents.specialists import promoted_thresholds
 from audit.models import AuditEvent
 from extraction.doctypes.registry import TypeRegistry
 from extraction.evidence import DocText
 from extraction.fields.general import SPECIALIST_UNAVAILABLE, store
 from extraction.fields.general.kinds import Kind
 from extraction.fields.general.matching import same_value
+from extraction.fields.general.specialist import FieldRanker, Specialist
 from extraction.fields.general.training import NEVER
 from extraction.fields.registry import extract_fields
 from extraction.pipeline import extract_and_validate
@@ -136,6 +138,15 @@ def test_a_target_precision_out_of_range_is_refused(tmp_path, notice_type, targe
     with pytest.raises(CommandError, match="--target must be"):
         _train(tmp_path / "set", "--target", target)
     assert store.versions(NAME) == []
+
+
+def test_a_promoted_version_drops_the_thresholds_its_predecessor_fitted_for_fields_it_no_longer_ranks():
+    outgoing = Specialist(NAME, "v1", {"charge": FieldRanker(None, {}, False), "issuer": FieldRanker(None, {}, False)})
+    # v1 fitted 0.2 for the charge; an operator calibrated the offence day; v2 ranks the issuer only.
+    before = {"charge": 0.2, "issuer": 0.7, "offence_day": 0.95}
+    after = promoted_thresholds(before, outgoing, {"issuer": 0.8})
+    assert after == {"issuer": 0.8, "offence_day": 0.95}  # the charge's falls back to the schema's
+    assert promoted_thresholds(before, None, {"issuer": 0.8}) == {**before, "issuer": 0.8}
 
 
 def test_too_few_examples_says_how_many_it_needs(tmp_path, built_models, notice_type):

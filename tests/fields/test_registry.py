@@ -130,12 +130,12 @@ def test_a_value_the_rules_give_too_is_judged_by_both_confidences_where_training
 
 
 def test_a_field_the_specialist_settles_fewer_of_than_the_rules_is_left_to_the_rules(encoder):
-    # Twelve receipts: no threshold of the specialist's is believed on so few, while the rules settle them at the type's
-    # own thresholds: the rules keep those fields, at the schema's thresholds.
-    _, report = train(dataclasses.replace(SPEC, thresholds={"total": 0.0}), labelled(12, seed=1), encoder, version="v1")
+    # Twelve receipts: no threshold of the specialist's is believed on so few, while the rules settle them at the
+    # schema's thresholds: the rules keep those fields, and training fits no threshold for them.
+    _, report = train(SPEC, labelled(12, seed=1), encoder, version="v1")
     total = report.fields["total"]
     assert total.ranked_by == "rules" and total.correct == total.fallback_correct == 12
-    assert report.thresholds()["total"] == SPEC.schema_threshold("total")
+    assert total.accepted == 0 and "total" not in report.thresholds()
     # With enough receipts its thresholds are believed, and it settles as many: it decides.
     _, report = train(SPEC, labelled(50, seed=1), encoder, version="v1")
     assert report.fields["total"].ranked_by == "specialist" and report.fields["total"].accepted == 50

@@ -95,9 +95,8 @@ class TrainingReport:
         return sum(r.correct for r in self.fields.values()) / total if total else 0.0
 
     def thresholds(self) -> dict[str, float]:
-        """Each trained field's threshold: fitted where the specialist ranks it, else the schema's own (a threshold an
-        earlier specialist fitted for its own confidence says nothing of the rules' or zero-shot's)."""
-        return {name: shown_confidence(r.threshold) for name, r in self.fields.items()}
+        """Thresholds of the fields the specialist ranks (the others keep the type's own: promoted_thresholds)."""
+        return {name: shown_confidence(r.threshold) for name, r in self.fields.items() if r.ranked_by == "specialist"}
 
     def as_dict(self) -> dict:
         return {"documents": self.documents, "accuracy": round(self.accuracy, 4),
