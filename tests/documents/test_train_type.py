@@ -226,9 +226,10 @@ def test_the_learning_curve_measures_each_size_on_documents_it_never_trained_on(
     assert "measured on 10 documents not used in training" in lines[0]
     rows = {int(line.split()[0]): [float(x) if x != "-" else None for x in line.split()[1:]] for line in lines[2:]}
     assert set(rows) == {0, 8, 20}
-    for accuracy, automation, precision, training_seconds, seconds_per_document in rows.values():
+    for accuracy, automation, precision, training_seconds, seconds_per_document, in_text in rows.values():
         assert 0 <= automation <= accuracy <= 1 or precision is not None and precision < 1
         assert training_seconds >= 0 and seconds_per_document > 0
+        assert accuracy <= in_text == 1.0  # every label of these notices is printed in them
     assert rows[20][0] >= rows[0][0]  # examples help
     assert rows[0][1] == 0.0 and rows[0][3] < 1  # zero-shot values all go to a person; nothing to train
     assert store.versions(NAME) == []  # nothing is stored
@@ -243,7 +244,7 @@ def test_the_learning_curve_may_say_how_each_field_does(tmp_path, built_models, 
     assert first_words[0] == "0" and first_words[4] == "8"  # each size, then its fields (in the schema's stored order)
     assert sorted(first_words[1:4]) == sorted(first_words[5:]) == ["charge", "issuer", "offence_day"]
     charge = next(line for line in lines if line.split()[0] == "charge")
-    assert "(8 values)" in charge and float(charge.split()[1]) <= 1
+    assert "(8 values, 1.000 in the text)" in charge and float(charge.split()[1]) <= 1
 
 
 @pytest.mark.parametrize("sizes, extra, message", [("0,abc", [], "numbers"), ("0,3", [], "at least 8"),

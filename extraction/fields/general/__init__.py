@@ -118,7 +118,8 @@ class DocumentCandidates:
         self.learned_kinds = learned_kinds or {}
         self._proposals: dict[tuple, tuple[list[Proposal], list[dict]]] = {}
 
-    def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
+    def _generic(self, field) -> tuple[Kind, list[Proposal], list[dict]]:
+        """The field's kind, and the candidates of that kind with their priors (before any is embedded)."""
         prop = self.spec.schema.get("properties", {}).get(field.name, {})
         kind = trained_kind_of_field(self.spec, field, self.encode, self.learned_kinds)
         pattern = item_schema(prop).get("pattern") if kind is Kind.IDENTIFIER else None
@@ -126,7 +127,14 @@ class DocumentCandidates:
             found = propose(self.doc, kind, pattern)
             # Fields of the same kind share candidates and priors; only the encoder's view differs.
             self._proposals[(kind, pattern)] = (found, priors(found, kind, self.layout) if found else [])
-        proposals, rows = self._proposals[(kind, pattern)]
+        return (kind, *self._proposals[(kind, pattern)])
+
+    def values(self, field) -> list:
+        """The values the field's generic candidates propose (none embedded or ranked: cheap)."""
+        return [p.value for p in self._generic(field)[1]]
+
+    def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
+        kind, proposals, rows = self._generic(field)
         rule = self.rules.get(field.name) if self.rules is not None else None
         if rule is not None and (own := self._rule_proposals(rule, proposals)):
             proposals = sorted(proposals + own, key=lambda p: p.start)

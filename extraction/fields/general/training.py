@@ -329,6 +329,7 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
     for item in documents:
         fields = extract_with(item.doc, spec, runtime, specialist)
         validate_document(spec, fields)
+        candidates = DocumentCandidates(item.doc, spec, runtime, learned_kinds=learned)
         for spec_field in spec.fields:
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
@@ -341,6 +342,10 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
             tally = tallies[spec_field.name]
             tally.gold += len(labels)
             tally.correct += hits
+            # The labelled values the document's text holds as a candidate (or the rules found): what any ranking
+            # can reach. The rest differ from the text itself (a scan's misread letters, a label typed otherwise).
+            tally.in_text += matched_items(kind, labels, list(dict.fromkeys(
+                [str(v) for v in candidates.values(spec_field)] + [str(v) for v in values])))[0]
             if result is not None and result.status == FieldStatus.ACCEPTED:
                 tally.accepted += hits + (extra if isinstance(label, list) else int(hits == 0))
                 tally.accepted_correct += hits
@@ -356,14 +361,16 @@ class Tally:
     correct: int = 0
     accepted: int = 0
     accepted_correct: int = 0
+    in_text: int = 0  # labelled values some candidate of the document's text holds
 
     def __add__(self, other: "Tally") -> "Tally":
         return Tally(self.gold + other.gold, self.correct + other.correct, self.accepted + other.accepted,
-                     self.accepted_correct + other.accepted_correct)
+                     self.accepted_correct + other.accepted_correct, self.in_text + other.in_text)
 
     def figures(self) -> dict:
         """The rates, with the counts they come from (to pool several measurements exactly)."""
         gold = self.gold
         return {"counts": self, "values": gold, "accuracy": self.correct / gold if gold else 0.0,
+                "in_text": self.in_text / gold if gold else 0.0,
                 "automation": self.accepted / gold if gold else 0.0,
                 "auto_precision": self.accepted_correct / self.accepted if self.accepted else None}

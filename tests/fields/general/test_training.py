@@ -5,7 +5,7 @@ import random
 
 from extraction.doctypes.registry import types_from_json
 from extraction.evidence import DocText
-from extraction.fields.general.training import NEVER, Labelled, _threshold, train
+from extraction.fields.general.training import NEVER, Labelled, _threshold, measure, train
 from extraction.fields.normalize import normalize_amount
 from extraction.fields.registry import extract_with
 from extraction.validation.decision import METHODS_DISAGREE, FieldStatus, shown_confidence
@@ -138,3 +138,22 @@ def test_a_list_is_not_held_against_zero_shots_reading(built_models):
     assert extracted["charge"].value == [normalize_amount(_discount(text))]
     assert METHODS_DISAGREE not in extracted["charge"].reasons
     assert extracted["charge"].status == FieldStatus.ACCEPTED
+
+
+def test_measuring_counts_the_labelled_values_no_candidate_of_the_text_holds(built_models):
+    """A label typed otherwise than the text prints it (a scan's misread letter) is out of any ranker's reach:
+    the measurement says how many labelled values the text holds, beside how many were read right."""
+    from extraction.slm import runtime
+
+    spec = types_from_json(TYPE)[NAME]
+    documents = []
+    for index in range(4):
+        text, fields = notice(random.Random(index))
+        if index == 0:
+            fields["issuer"] = fields["issuer"].replace("a", "o")  # no such name in the text
+        documents.append(Labelled(f"n{index}", DocText([text]), fields))
+    figures = measure(spec, documents, runtime)
+    issuer, charge = figures["fields"]["issuer"], figures["fields"]["charge"]
+    assert issuer["in_text"] == 0.75 and issuer["accuracy"] <= 0.75
+    assert charge["in_text"] == 1.0 and charge["counts"].in_text == 4
+    assert figures["in_text"] == 11 / 12

@@ -3,6 +3,9 @@
 How a type's extraction improves with labelled examples: for each size K, a specialist trained on
 K documents (0: zero-shot, from the schema alone) is measured on documents it never saw — the
 ones after the largest size — through the validation stage's own decision. Nothing is stored.
+The last column ("in text") is the share of labelled values that some candidate of the document's
+text holds: the most any ranking can read right (the rest differ from the text itself, such as a
+scan's misread letters or a label typed otherwise).
 
 ``--held-out spread`` measures instead on documents taken evenly across the whole set, and trains on
 the others in a fixed random order. Files often come in runs of one sender, so the default (the
@@ -69,7 +72,7 @@ class Command(BaseCommand):
         where = " (spread across the set)" if held_out == "spread" else ""
         self.stdout.write(f"{name}: measured on {len(measured)} documents not used in training{where}")
         self.stdout.write(f"{'examples':>8}  {'accuracy':>8}  {'automation':>10}  {'auto-precision':>14}  "
-                          f"{'training s':>10}  {'s/document':>10}")
+                          f"{'training s':>10}  {'s/document':>10}  {'in text':>7}")
         for size in sizes:
             started = time.perf_counter()
             if size == 0:
@@ -84,10 +87,12 @@ class Command(BaseCommand):
             started = time.perf_counter()
             figures = measure(trained, measured, runtime, specialist)
             per_document = (time.perf_counter() - started) / max(len(measured), 1)
-            self.stdout.write(f"{size:>8}  {self._rates(figures)}  {training:>10.1f}  {per_document:>10.3f}")
+            self.stdout.write(f"{size:>8}  {self._rates(figures)}  {training:>10.1f}  {per_document:>10.3f}  "
+                              f"{figures['in_text']:>7.3f}")
             if per_field:
                 for field, field_figures in figures["fields"].items():
-                    self.stdout.write(f"  {field[:24]:<24}  {self._rates(field_figures)}  ({field_figures['values']} values)")
+                    self.stdout.write(f"  {field[:24]:<24}  {self._rates(field_figures)}  ({field_figures['values']} values, "
+                                      f"{field_figures['in_text']:.3f} in the text)")
 
     @staticmethod
     def _rates(figures: dict) -> str:
