@@ -107,14 +107,15 @@ class Document(models.Model):
     def is_final(self):
         return self.status in self.FINAL_STATUSES
 
-    def move_to(self, status, reason=""):
-        """Change status and record it in the history, atomically."""
+    def move_to(self, status, reason="", *, also=()):
+        """Change status and record it in the history, atomically; ``also``: other fields the stage set, saved in the
+        same statement (one round-trip a stage fewer)."""
         now = timezone.now()
         # Inside a stage's transaction no savepoint of its own (two round-trips fewer a stage).
         with transaction.atomic(savepoint=False):
             self.status = status
             self.status_changed_at = now
-            fields = ["status", "status_changed_at"]
+            fields = ["status", "status_changed_at", *also]
             if status == self.Status.FAILED:
                 self.failure_reason = reason
                 fields.append("failure_reason")
@@ -124,8 +125,7 @@ class Document(models.Model):
     def fail(self, code, reason):
         """Fail with a human-readable reason; the original stays stored."""
         self.failure_code = code
-        self.save(update_fields=["failure_code"])
-        self.move_to(self.Status.FAILED, reason)
+        self.move_to(self.Status.FAILED, reason, also=["failure_code"])
 
 
 class StatusChange(models.Model):

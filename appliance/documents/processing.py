@@ -111,7 +111,6 @@ def redact_pii(document):
         document.pii_spans = stored_spans
         # The document id binds the blob to this document: copied elsewhere, it will not decrypt.
         document.pii_vault = vault.encrypt(mapping, context=str(document.pk))
-        document.save(update_fields=["pii_spans", "pii_vault"])
         counts = {}
         for span in spans:
             counts[span.type] = counts.get(span.type, 0) + 1
@@ -122,7 +121,7 @@ def redact_pii(document):
             evidence=[{"page": s.page, "start": s.start, "end": s.end} for s in spans[:500]],
             latency_ms=int((time.perf_counter() - started) * 1000),
         )
-        document.move_to(Document.Status.PII_REDACTED)
+        document.move_to(Document.Status.PII_REDACTED, also=["pii_spans", "pii_vault"])
 
 
 def warm_up_classifier():
@@ -177,7 +176,6 @@ def classify(document):
         document.doc_type = doc_type
         document.doc_type_confidence = classified.confidence
         document.classification = {"method": classified.method, "scores": classified.scores}
-        document.save(update_fields=["doc_type", "doc_type_confidence", "classification"])
         record(
             "classified", document=document, system=model_system(classified.usage[0] if classified.usage else None),
             inputs_sha256={"text": sha256_text(pipeline.classifier_text(doc))},
@@ -186,7 +184,7 @@ def classify(document):
             details={"doc_type": doc_type.name, "method": classified.method},
             confidence=max(0.0, min(1.0, classified.confidence)), latency_ms=latency, tokens=tokens or None,
         )
-        document.move_to(Document.Status.CLASSIFIED)
+        document.move_to(Document.Status.CLASSIFIED, also=["doc_type", "doc_type_confidence", "classification"])
 
 
 def _extraction_token_events(document, usage):
@@ -259,7 +257,6 @@ def extract_and_validate(document):
             validation.status = "needs_review"
             reasons.append("qc_sample")
         document.review_reasons = reasons
-        document.save(update_fields=["review_reasons"])
         events.append(build(
             "document_validated", document=document, details={"doc_type": spec.name, "fields": len(fields),
                                                                "issues": validation.issues},
@@ -267,4 +264,4 @@ def extract_and_validate(document):
         ))
         append(*events)
         final = Document.Status.DONE if validation.status == "done" else Document.Status.NEEDS_REVIEW
-        document.move_to(final)
+        document.move_to(final, also=["review_reasons"])

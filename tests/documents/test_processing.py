@@ -190,3 +190,30 @@ def test_the_classifiers_examples_are_read_again_only_when_they_change(django_as
     assert list(processing.classifier_examples()) == [("SUBTOTAL 3.00", "receipt")]
     added.delete()
     assert list(processing.classifier_examples()) == []
+
+
+@pytest.mark.django_db
+def test_each_stage_stores_what_it_found_with_its_status_in_one_statement(stored_document):
+    from django.test.utils import CaptureQueriesContext
+
+    document = stored_document
+    for stage in (processing.redact_pii, processing.classify, processing.extract_and_validate):
+        with CaptureQueriesContext(connection) as queries:
+            stage(document)
+        updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "documents_document"')]
+        assert len(updates) == 1, stage.__name__
+    stored = Document.objects.get(pk=document.pk)
+    assert stored.status in (Document.Status.DONE, Document.Status.NEEDS_REVIEW)
+    assert stored.pii_spans == document.pii_spans and stored.pii_vault == document.pii_vault
+    assert stored.doc_type.name == "invoice" and stored.classification["method"] == document.classification["method"]
+    assert stored.review_reasons == document.review_reasons
+    assert [change.status for change in stored.history.order_by("at")][-3:] == [
+        Document.Status.PII_REDACTED, Document.Status.CLASSIFIED, stored.status]
+
+
+@pytest.mark.django_db
+def test_a_failed_document_keeps_its_failure_code_and_reason(stored_document):
+    stored_document.fail("text_unreadable", "The file could not be read.")
+    stored = Document.objects.get(pk=stored_document.pk)
+    assert (stored.status, stored.failure_code) == (Document.Status.FAILED, "text_unreadable")
+    assert stored.history.order_by("at").last().reason == "The file could not be read."
