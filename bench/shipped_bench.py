@@ -35,7 +35,8 @@ def _setup():
 def _line(tag, figures):
     precision = figures["auto_precision"]
     return (f"{tag:<28} accuracy {figures['accuracy']:.3f}  automation {figures['automation']:.3f}  "
-            f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  ({figures['values']} values)")
+            f"auto-precision {'-' if precision is None else f'{precision:.3f}'}  ({figures['values']} values, "
+            f"{figures['in_text']:.3f} in the text)")
 
 
 def main():
