@@ -78,8 +78,8 @@ def main():
                                        target_precision=args.target or TARGET_PRECISION)
             seconds = time.perf_counter() - started
             trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
-            for tag, figures in (("rules", measure(spec, measured, runtime, None)),
-                                 ("specialist", measure(trained, measured, runtime, specialist))):
+            for tag, figures in (("rules", measure(spec, measured, runtime, None, in_text=True)),
+                                 ("specialist", measure(trained, measured, runtime, specialist, in_text=True))):
                 totals[tag].append(figures)
             print(f"{name} fold {fold}: trained on {len(training)} in {seconds:.0f} s, measured on {len(measured)}")
         for tag, folds in totals.items():

@@ -7,6 +7,7 @@ stores. The rankers that ship are then fitted on all the documents.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -317,19 +318,25 @@ def train(spec: TypeSpec, documents: list[Labelled], runtime, *, version: str, f
     return Specialist(spec.name, version, rankers, meta), report
 
 
-def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Specialist | None = None) -> dict:
+def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Specialist | None = None, *,
+            in_text: bool = False) -> dict:
     """What the pipeline would do with ``documents``: extraction, then the validation stage's decision
     (``spec``'s thresholds), compared with the labels as the evaluation set's scorer compares them
     (each item of a list counts; an extra accepted item counts against auto-precision). The figures
-    of the whole type, and of each field under "fields"."""
+    of the whole type, and of each field under "fields"; "seconds_per_document", the extraction and
+    validation alone. ``in_text``: also count the labelled values the text holds (the documents'
+    candidates proposed once more, outside the time measured)."""
     tallies = {f.name: Tally() for f in spec.fields}
     encode = Encoder(runtime)
     learned = specialist.kinds if isinstance(specialist, Specialist) else {}
     kinds = {f.name: trained_kind_of_field(spec, f, encode, learned) for f in spec.fields}
+    extracting = 0.0
     for item in documents:
+        started = time.perf_counter()
         fields = extract_with(item.doc, spec, runtime, specialist)
         validate_document(spec, fields)
-        candidates = DocumentCandidates(item.doc, spec, runtime, learned_kinds=learned)
+        extracting += time.perf_counter() - started
+        candidates = DocumentCandidates(item.doc, spec, runtime, learned_kinds=learned) if in_text else None
         for spec_field in spec.fields:
             label = item.labels.get(spec_field.name)
             if label in (None, "", []):
@@ -344,13 +351,15 @@ def measure(spec: TypeSpec, documents: list[Labelled], runtime, specialist: Spec
             tally.correct += hits
             # The labelled values the document's text holds as a candidate (or the rules found): what any ranking
             # can reach. The rest differ from the text itself (a scan's misread letters, a label typed otherwise).
-            tally.in_text += matched_items(kind, labels, list(dict.fromkeys(
-                [str(v) for v in candidates.values(spec_field)] + [str(v) for v in values])))[0]
+            if candidates is not None:
+                tally.in_text += matched_items(kind, labels, list(dict.fromkeys(
+                    [str(v) for v in candidates.values(spec_field)] + [str(v) for v in values])))[0]
             if result is not None and result.status == FieldStatus.ACCEPTED:
                 tally.accepted += hits + (extra if isinstance(label, list) else int(hits == 0))
                 tally.accepted_correct += hits
     total = sum(tallies.values(), Tally())
-    return {**total.figures(), "fields": {name: tally.figures() for name, tally in tallies.items() if tally.gold}}
+    return {**total.figures(), "fields": {name: tally.figures() for name, tally in tallies.items() if tally.gold},
+            "seconds_per_document": extracting / max(len(documents), 1)}
 
 
 @dataclass

@@ -152,7 +152,7 @@ def test_measuring_counts_the_labelled_values_no_candidate_of_the_text_holds(bui
         if index == 0:
             fields["issuer"] = fields["issuer"].replace("a", "o")  # no such name in the text
         documents.append(Labelled(f"n{index}", DocText([text]), fields))
-    figures = measure(spec, documents, runtime)
+    figures = measure(spec, documents, runtime, in_text=True)
     issuer, charge = figures["fields"]["issuer"], figures["fields"]["charge"]
     assert issuer["in_text"] == 0.75 and issuer["accuracy"] <= 0.75
     assert charge["in_text"] == 1.0 and charge["counts"].in_text == 4

@@ -84,9 +84,8 @@ class Command(BaseCommand):
                     raise CommandError(str(exc)) from None
                 trained = dataclasses.replace(spec, thresholds={**spec.thresholds, **report.thresholds()})
             training = time.perf_counter() - started
-            started = time.perf_counter()
-            figures = measure(trained, measured, runtime, specialist)
-            per_document = (time.perf_counter() - started) / max(len(measured), 1)
+            figures = measure(trained, measured, runtime, specialist, in_text=True)
+            per_document = figures["seconds_per_document"]
             self.stdout.write(f"{size:>8}  {self._rates(figures)}  {training:>10.1f}  {per_document:>10.3f}  "
                               f"{figures['in_text']:>7.3f}")
             if per_field:
