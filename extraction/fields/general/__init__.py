@@ -117,6 +117,7 @@ class DocumentCandidates:
         # The kinds training found in the labels (labelled_kinds.py), for fields whose schema states none.
         self.learned_kinds = learned_kinds or {}
         self._proposals: dict[tuple, tuple[list[Proposal], list[dict]]] = {}
+        self._zero_shot_tables: dict[str, CandidateTable | None] = {}
 
     def _generic(self, field) -> tuple[Kind, list[Proposal], list[dict]]:
         """The field's kind, and the candidates of that kind with their priors (before any is embedded)."""
@@ -134,6 +135,18 @@ class DocumentCandidates:
         return [p.value for p in self._generic(field)[1]]
 
     def table(self, field, *, with_values: bool = False) -> CandidateTable | None:
+        """The field's candidate table: as zero-shot reads it, or (``with_values``) as a specialist does, with what
+        zero-shot answers for each candidate beside it (``CandidateTable.zero_shot_answer``)."""
+        if field.name not in self._zero_shot_tables:
+            self._zero_shot_tables[field.name] = self._table(field, with_values=False)
+        zero_shot = self._zero_shot_tables[field.name]
+        if not with_values or zero_shot is None:
+            return zero_shot
+        table = self._table(field, with_values=True)
+        table.zero_shot_answer = zero_shot.zero_shot
+        return table
+
+    def _table(self, field, *, with_values: bool) -> CandidateTable | None:
         kind, proposals, rows = self._generic(field)
         rule = self.rules.get(field.name) if self.rules is not None else None
         if rule is not None and (own := self._rule_proposals(rule, proposals)):

@@ -419,8 +419,12 @@ class CandidateTable:
     rule_features: np.ndarray | None = None
     # Zero-shot free text: how far the candidate's lines read like the field (line_relevance), else None.
     line_relevance: np.ndarray | None = None
-    # What zero-shot scores each candidate (zeroshot.score), once the rest is known.
+    # What zero-shot scores each candidate (zeroshot.score), once the rest is known. In a specialist's view, that is
+    # zero-shot's ranking as the specialist reads the candidates (its own view of the context), not zero-shot's answer.
     zero_shot: np.ndarray | None = None
+    # A specialist's view: what zero-shot itself scores each candidate, reading its own view of the context (the value
+    # zero-shot answers is the best of these). None in zero-shot's own table.
+    zero_shot_answer: np.ndarray | None = None
     # 1 where the candidate passes the field's validators (schema x-validators), else 0; None: none to pass.
     valid: np.ndarray | None = None
     # The field asks for the names of people or organisations (kinds.asks_for_names): zero-shot weighs name-likeness.
@@ -430,10 +434,12 @@ class CandidateTable:
     # The amount asked for is the one before tax (kinds.asks_for_amount_before_tax): zero-shot weighs the sums the other way.
     before_tax: bool = False
 
-    def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES) -> np.ndarray:
-        """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding."""
+    def matrix(self, prior_names: tuple[str, ...] = PRIOR_NAMES, zero_shot_answer: bool = False) -> np.ndarray:
+        """One row per candidate: similarity, priors, the rules' votes, then the context's and the value's embedding.
+        ``zero_shot_answer``: the zero-shot features read zero-shot's own answer, else its ranking in this view."""
         count = len(self.rows)  # a table has at least one candidate
-        zero_shot = self.zero_shot if self.zero_shot is not None else np.zeros(count)
+        zero_shot = self.zero_shot_answer if zero_shot_answer and self.zero_shot_answer is not None else self.zero_shot
+        zero_shot = zero_shot if zero_shot is not None else np.zeros(count)
         computed = {"relevance": self.line_relevance if self.line_relevance is not None else np.zeros(count),
                     "zero_shot_margin": zero_shot - zero_shot.max(),
                     "zero_shot_best": (zero_shot == zero_shot.max()).astype(np.float32),

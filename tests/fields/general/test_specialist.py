@@ -65,6 +65,38 @@ def test_with_few_examples_a_ranker_learns_to_follow_zero_shot():
         assert int(np.argmax(scores)) == 0
 
 
+def _table_zero_shots_answer_knows(seed):
+    """A table where zero-shot's own answer is the right candidate (the first), and its ranking in the specialist's
+    view of the context is another (a line above a block read otherwise)."""
+    table = _table_zero_shot_knows(seed)
+    table.zero_shot_answer = table.zero_shot.copy()
+    table.zero_shot = np.roll(table.zero_shot, 1)
+    return table
+
+
+def test_the_zero_shot_features_read_zero_shots_answer():
+    table = _table_zero_shots_answer_knows(0)
+    matrix = table.matrix(("zero_shot_margin", "zero_shot_best"), zero_shot_answer=True)[:, :3]
+    assert matrix[0, 1:].tolist() == [0.0, 1.0] and matrix[1, 2] == 0.0
+    ranking = table.matrix(("zero_shot_margin", "zero_shot_best"))[:, :3]
+    assert ranking[1, 1:].tolist() == [0.0, 1.0] and ranking[0, 2] == 0.0
+
+
+def test_a_new_ranker_follows_zero_shots_answer_and_an_older_one_the_ranking_it_was_trained_on():
+    tables = [_table_zero_shots_answer_knows(seed) for seed in range(8)]
+    ranker = FieldRanker.fit(tables, [np.array([1, 0, 0, 0, 0])] * 8, is_list=False)
+    assert ranker.reads_zero_shot_answer
+    for seed in range(100, 110):
+        scores, _ = ranker.rank(_table_zero_shots_answer_knows(seed))
+        assert int(np.argmax(scores)) == 0
+    old = pickle.loads(pickle.dumps(ranker))
+    del old.__dict__["reads_zero_shot_answer"]  # as pickled before it existed
+    old = pickle.loads(pickle.dumps(old))
+    assert not old.reads_zero_shot_answer
+    scores, _ = old.rank(_table_zero_shots_answer_knows(100))
+    assert int(np.argmax(scores)) == 1  # the ranking in the specialist's view, as it was trained on
+
+
 def _party_table(seed, extra_looks_right):
     """Names where the first two are the parties; the third reads like one only when ``extra_looks_right``."""
     rng = np.random.default_rng(seed)

@@ -33,10 +33,23 @@ def test_a_block_reads_as_the_mean_of_its_lines_and_its_surroundings_as_the_line
 
 def test_each_line_is_embedded_once_whatever_the_number_of_blocks(candidates):
     issuer = next(f for f in SPEC.fields if f.name == "issuer")
+    candidates.table(issuer)  # zero-shot's own view, which the specialist's carries (its answer)
+    zero_shots = len(candidates.encode.cache)
     table = candidates.table(issuer, with_values=True)
     lines = [line.strip() for line in NOTICE.splitlines() if line.strip()]
     within = [p for p in table.proposals if p.source not in WHOLE_LINE_SOURCES]
     assert sum(p.source.startswith("block") for p in table.proposals) > len(lines)  # more blocks than lines
     # The field's query, every line (as a line or a neighbour) and the words of candidates within lines.
-    assert len(candidates.encode.cache) <= 1 + len(lines) + len(within)
+    assert len(candidates.encode.cache) - zero_shots <= len(lines) + len(within)
     assert table.context_vectors.shape == table.value_vectors.shape == (len(table.proposals), 384)  # MiniLM-L6
+
+
+def test_the_specialists_view_carries_zero_shots_own_answer(candidates):
+    issuer = next(f for f in SPEC.fields if f.name == "issuer")
+    view = candidates.table(issuer, with_values=True)
+    own = candidates.table(issuer)
+    assert [p.value for p in view.proposals] == [p.value for p in own.proposals]
+    np.testing.assert_array_equal(view.zero_shot_answer, own.zero_shot)
+    assert view.proposals[int(np.argmax(view.zero_shot_answer))].value == candidates.zero_shot(issuer).value
+    assert own.zero_shot_answer is None
+    assert candidates.table(issuer) is own  # computed once a document, whoever asks
