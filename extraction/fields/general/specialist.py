@@ -62,15 +62,9 @@ class FieldRanker:
         # log(right / wrong candidates) in training. The model weighs both classes alike, which lifts every
         # probability; adding this to its logit gives the chance a candidate is right (a list's confidence).
         self.prior_logit = 0.0
-        # Whether its zero-shot features read what zero-shot answers (its own view of each candidate's context), not
-        # zero-shot's ranking in the specialist's view. The two part where a line above a block says what it is: the
-        # specialist's view took a bakery's name line with its address as zero-shot's best, and a ranker trained on 50
-        # other shops followed it, where zero-shot itself answered the address alone. Older artefacts: the ranking.
-        self.reads_zero_shot_answer = True
 
     def __setstate__(self, state):
-        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, "kind": None, "prior_logit": 0.0,
-                              "reads_zero_shot_answer": False, **state})
+        self.__dict__.update({"prior_names": PRIOR_NAMES_V3, "kind": None, "prior_logit": 0.0, **state})
 
     def fits(self, table: CandidateTable) -> bool:
         """Whether ``table``'s candidates are of the kind this ranker was trained on."""
@@ -92,7 +86,7 @@ class FieldRanker:
 
     def _features(self, table: CandidateTable, document: int | None = None) -> np.ndarray:
         """The generic features plus the comparisons with the examples (leaving out ``document``'s own)."""
-        rows = [table.matrix(self.prior_names, self.reads_zero_shot_answer)]
+        rows = [table.matrix(self.prior_names)]
         for name in ("context", "value"):
             if name not in self.examples:
                 continue

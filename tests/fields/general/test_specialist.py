@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from extraction.fields.general.candidates import Proposal
-from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, CandidateTable
+from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, PRIOR_NAMES_V7, CandidateTable
 from extraction.fields.general.kinds import Kind
 from extraction.fields.general.specialist import FieldRanker, _shared_among_places
 
@@ -74,27 +74,32 @@ def _table_zero_shots_answer_knows(seed):
     return table
 
 
-def test_the_zero_shot_features_read_zero_shots_answer():
+def test_the_matrix_reads_zero_shots_answer_beside_its_ranking_in_the_view():
     table = _table_zero_shots_answer_knows(0)
-    matrix = table.matrix(("zero_shot_margin", "zero_shot_best"), zero_shot_answer=True)[:, :3]
-    assert matrix[0, 1:].tolist() == [0.0, 1.0] and matrix[1, 2] == 0.0
-    ranking = table.matrix(("zero_shot_margin", "zero_shot_best"))[:, :3]
-    assert ranking[1, 1:].tolist() == [0.0, 1.0] and ranking[0, 2] == 0.0
+    names = ("zero_shot_margin", "zero_shot_best", "zero_shot_answer_margin", "zero_shot_answer_best")
+    matrix = table.matrix(names)[:, 1:5]
+    assert matrix[1, :2].tolist() == [0.0, 1.0]  # the view's best
+    assert matrix[0, 2:].tolist() == [0.0, 1.0] and matrix[1, 3] == 0.0  # zero-shot's answer
+    table.zero_shot_answer = None  # zero-shot's own table: its ranking is its answer
+    assert table.matrix(names)[:, 3:5].tolist() == table.matrix(names)[:, 1:3].tolist()
 
 
-def test_a_new_ranker_follows_zero_shots_answer_and_an_older_one_the_ranking_it_was_trained_on():
+def test_a_new_ranker_follows_zero_shots_answer_and_an_older_one_the_view_it_was_trained_on(monkeypatch):
+    import extraction.fields.general.specialist as specialist
+
     tables = [_table_zero_shots_answer_knows(seed) for seed in range(8)]
     ranker = FieldRanker.fit(tables, [np.array([1, 0, 0, 0, 0])] * 8, is_list=False)
-    assert ranker.reads_zero_shot_answer
+    assert "zero_shot_best" not in ranker.prior_names and "zero_shot_answer_best" in ranker.prior_names
     for seed in range(100, 110):
         scores, _ = ranker.rank(_table_zero_shots_answer_knows(seed))
         assert int(np.argmax(scores)) == 0
-    old = pickle.loads(pickle.dumps(ranker))
-    del old.__dict__["reads_zero_shot_answer"]  # as pickled before it existed
-    old = pickle.loads(pickle.dumps(old))
-    assert not old.reads_zero_shot_answer
-    scores, _ = old.rank(_table_zero_shots_answer_knows(100))
-    assert int(np.argmax(scores)) == 1  # the ranking in the specialist's view, as it was trained on
+    monkeypatch.setattr(specialist, "PRIOR_NAMES", PRIOR_NAMES_V7)  # trained by the code before the answer was read
+    old = FieldRanker.fit([_table_zero_shot_knows(seed) for seed in range(8)], [np.array([1, 0, 0, 0, 0])] * 8,
+                          is_list=False)
+    loaded = pickle.loads(pickle.dumps(old))
+    assert loaded.prior_names == PRIOR_NAMES_V7
+    scores, _ = loaded.rank(_table_zero_shots_answer_knows(100))
+    assert int(np.argmax(scores)) == 1  # the view's best, as it learned to read
 
 
 def _party_table(seed, extra_looks_right):
