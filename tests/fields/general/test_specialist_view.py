@@ -53,3 +53,23 @@ def test_the_specialists_view_carries_zero_shots_own_answer(candidates):
     assert view.proposals[int(np.argmax(view.zero_shot_answer))].value == candidates.zero_shot(issuer).value
     assert own.zero_shot_answer is None
     assert candidates.table(issuer) is own  # computed once a document, whoever asks
+
+
+def test_a_lists_view_reads_no_zero_shot_answer(built_models):
+    from extraction.fields.general.features import CandidateTable
+    from extraction.doctypes.registry import TypeSpec
+    from extraction.slm import runtime
+
+    text = ("MUTUAL NONDISCLOSURE AGREEMENT\nThis Agreement is made between Acme Widgets, Inc.\nand John Smith.\n"
+            "Each party will keep the other's information secret.\n")
+    doc = DocText([text])
+    doc.set_pii([(1, text.index(n), text.index(n) + len(n), t) for n, t in (
+        ("Acme Widgets, Inc.", "ORGANIZATION"), ("John Smith", "PERSON"))])
+    spec = TypeSpec(name="x", label="x", description="x", schema={"type": "object", "properties": {
+        "signatories": {"type": "array", "items": {"type": "string"},
+                        "description": "The companies or people who sign the agreement."}}})
+    candidates = DocumentCandidates(doc, spec, runtime)
+    table = candidates.table(spec.fields[0], with_values=True)
+    assert isinstance(table, CandidateTable) and table.zero_shot_answer is None
+    # Zero-shot's reading of every name (the words before and around each) was not embedded for it.
+    assert not any(candidates.layout.context(p) in candidates.encode.cache for p in table.proposals)
