@@ -3,9 +3,11 @@ embeddings (each line embedded once per document), names within a line through t
 import numpy as np
 import pytest
 
+from extraction.doctypes.registry import TypeSpec
 from extraction.evidence import DocText
 from extraction.fields.general import DocumentCandidates
 from extraction.fields.general.candidates import WHOLE_LINE_SOURCES
+from extraction.fields.general.features import CandidateTable
 from tests.fields.general.test_zeroshot import NOTICE, SPEC
 from tests.slm.conftest import built_models, models_dir  # noqa: F401  (fixtures)
 
@@ -39,7 +41,8 @@ def test_each_line_is_embedded_once_whatever_the_number_of_blocks(candidates):
     lines = [line.strip() for line in NOTICE.splitlines() if line.strip()]
     within = [p for p in table.proposals if p.source not in WHOLE_LINE_SOURCES]
     assert sum(p.source.startswith("block") for p in table.proposals) > len(lines)  # more blocks than lines
-    # The field's query, every line (as a line or a neighbour) and the words of candidates within lines.
+    # Beyond zero-shot's view (which embedded the field's query): every line (as a line or a neighbour) and the
+    # words of candidates within lines.
     assert len(candidates.encode.cache) - zero_shots <= len(lines) + len(within)
     assert table.context_vectors.shape == table.value_vectors.shape == (len(table.proposals), 384)  # MiniLM-L6
 
@@ -56,9 +59,7 @@ def test_the_specialists_view_carries_zero_shots_own_answer(candidates):
 
 
 def test_a_lists_view_reads_no_zero_shot_answer(built_models):
-    from extraction.fields.general.features import CandidateTable
-    from extraction.doctypes.registry import TypeSpec
-    from extraction.slm import runtime
+    from extraction.slm import runtime  # as the fixture above: the runtime module once the models are built
 
     text = ("MUTUAL NONDISCLOSURE AGREEMENT\nThis Agreement is made between Acme Widgets, Inc.\nand John Smith.\n"
             "Each party will keep the other's information secret.\n")
