@@ -49,7 +49,15 @@ _PREFIX = re.compile(r"^(?:the\s+)?(?:(?:state|commonwealth|province|republic|ki
 
 
 def canonical_place(name: str) -> str:
+    name = " ".join(name.split())
     return _SAME_PLACE.get(name.casefold(), name)
+
+
+def place_alternation(names: list[str]) -> str:
+    """A regex alternation of ``names``, longest first, each name's words apart by any whitespace: a PDF's text
+    wraps its lines inside a name ("the laws of the State of New\nJersey"), where a space alone finds "Jersey"."""
+    return "|".join(r"\s+".join(re.escape(word) for word in name.split())
+                    for name in sorted(names, key=len, reverse=True))
 
 
 def is_known_place(name: str) -> bool:

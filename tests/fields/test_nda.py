@@ -154,6 +154,13 @@ def test_jurisdiction_states(state):
     assert nda.extract(make(state=state))["jurisdiction"].value == state
 
 
+def test_a_jurisdiction_wrapped_over_two_lines():
+    agreement = make(state="New Jersey")
+    wrapped = agreement.text.replace("State of New Jersey", "State of New\nJersey")
+    assert wrapped != agreement.text
+    assert nda.extract(DocText([wrapped]))["jurisdiction"].value == "New Jersey"
+
+
 def test_state_of_incorporation_is_not_the_governing_law():
     text = (
         "CONFIDENTIALITY AGREEMENT\nThis Confidentiality Agreement is dated as of May 1, 2010 between Gamma Corp., "

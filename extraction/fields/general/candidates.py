@@ -18,7 +18,7 @@ from extraction.fields.normalize import (
     date_from_match,
     normalize_amount,
 )
-from extraction.fields.places import COUNTRIES, OTHER_PLACES, US_STATES, canonical_place
+from extraction.fields.places import COUNTRIES, OTHER_PLACES, US_STATES, canonical_place, place_alternation
 
 # Free-text candidates: lines (and blocks of consecutive short lines) near the top of a document,
 # values after a label anywhere, the names the PII stage found, and organisations named with their legal form.
@@ -37,8 +37,8 @@ _AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:[,. ']\d{3})+|\d+)[.,]\d{2}(?![
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CURRENCY = re.compile(r"\b(%s)\b|(%s)" % ("|".join(sorted(ISO_CURRENCIES)), "|".join(
     re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True) if not s.isalpha())))
-_PLACE = re.compile(r"\b(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?(%s)\b" % "|".join(
-    re.escape(p) for p in sorted(US_STATES + COUNTRIES + OTHER_PLACES, key=len, reverse=True)))
+_PLACE = re.compile(r"\b(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?(%s)\b" % place_alternation(
+    US_STATES + COUNTRIES + OTHER_PLACES))
 _IDENTIFIER = re.compile(r"(?<![\w-])(?=[\w/-]*\d)[A-Z0-9][A-Za-z0-9/-]{3,}[A-Za-z0-9](?![\w-])")
 BRACKETED_TAIL = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
 _LABEL_VALUE = re.compile(r"^[ \t]*([A-Za-z][\w .'/()-]{1,40}?)[ \t]*[:#][ \t]*(\S[^\n]{0,100}?)[ \t]*$", re.M)

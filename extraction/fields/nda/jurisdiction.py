@@ -6,13 +6,13 @@ from collections import defaultdict
 
 from extraction.evidence import DocText
 from extraction.fields.nda.common import _WS, _value_key
-from extraction.fields.places import COUNTRIES, US_STATES, canonical_place
+from extraction.fields.places import COUNTRIES, US_STATES, canonical_place, place_alternation
 from extraction.fields.result import Candidate
 
 # Every known place (extraction/fields/places.py). Many are also common words or parts of other names
 # (Victoria, Georgia, Washington): the patterns below take one only after a legal cue ("laws of",
 # "State of", "governed by X law").
-_PLACE_RE = "|".join(sorted((re.escape(p) for p in US_STATES + COUNTRIES), key=len, reverse=True))
+_PLACE_RE = place_alternation(US_STATES + COUNTRIES)
 _CANON_PLACE = {p.casefold(): canonical_place(p) for p in US_STATES + COUNTRIES}
 
 _GOVERNING_RE = re.compile(

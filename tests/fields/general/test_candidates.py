@@ -42,6 +42,13 @@ def test_typed_candidates(kind, pattern, expected):
     _grounded(doc, found)
 
 
+def test_a_place_wrapped_over_two_lines_is_one_place():
+    doc = DocText(["governed by the laws of the State of New\nJersey, without regard to its conflicts of law"])
+    found = propose(doc, Kind.PLACE)
+    assert [p.value for p in found] == ["New Jersey"]
+    _grounded(doc, found)
+
+
 def test_a_day_of_a_date_is_no_duration():
     text = "Made as of the 10 day of\nJanuary, 2007 and on the 3rd day of May 2008, for a period of thirty (30) days."
     assert [p.value for p in propose(DocText([text]), Kind.DURATION)] == ["30 days"]
