@@ -24,10 +24,17 @@ _LEGAL_FORM = (r"(?i:inc\b\.?|incorporated\b|l\.?l\.?c\b\.?|l\.?l\.?p\b\.?|ltd\b
                r"|pty\.?[ \t\xa0]+ltd\b\.?|sdn\.?[ \t\xa0]+bhd\b\.?|bhd\b\.?)")
 # A word of the name is not a legal form itself: "BIOSITE INC AND BECKMAN COULTER, INC." names two.
 _NAME_WORD = rf"(?!{_LEGAL_FORM}(?!{_WORD_CHAR})){_WORD}"
+_STARTS_WITH_LEGAL_FORM = re.compile(rf"\s*{_LEGAL_FORM}(?!{_WORD_CHAR})")
 MAX_WORDS = 6  # words before the legal form; longer runs are proposed from each of their last words
 _NAME = re.compile(rf"{_NOT_AFTER_A_WORD_CHAR}({_NAME_WORD}(?:{_GAP}(?:{_JOINER}{_GAP})?{_NAME_WORD}){{0,{MAX_WORDS + 2}}}),?{_GAP}"
                    rf"({_LEGAL_FORM})(?:{_GAP}of{_GAP}({_WORD}(?:{_GAP}{_WORD}){{0,2}}))?")
 _WORD_START = re.compile(rf"{_NOT_AFTER_A_WORD_CHAR}{_WORD}")
+
+
+def starts_with_legal_form(text: str) -> bool:
+    """Whether ``text`` begins with a legal form ("CO. (M) SDN BHD" under "POPULAR BOOK"): a name never does,
+    so such a text is the tail of a name cut off from its first words (on the line above, or before it)."""
+    return _STARTS_WITH_LEGAL_FORM.match(text) is not None
 
 
 def legal_names(text: str) -> list[tuple[int, int]]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from extraction.fields.general.candidates import Proposal
-from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, PRIOR_NAMES_V7, CandidateTable
+from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, PRIOR_NAMES_V7, PRIOR_NAMES_V8, CandidateTable
 from extraction.fields.general.kinds import Kind
 from extraction.fields.general.specialist import FieldRanker, _shared_among_places
 
@@ -100,6 +100,31 @@ def test_a_new_ranker_follows_zero_shots_answer_and_an_older_one_the_view_it_was
     assert loaded.prior_names == PRIOR_NAMES_V7
     scores, _ = loaded.rank(_table_zero_shots_answer_knows(100))
     assert int(np.argmax(scores)) == 1  # the view's best, as it learned to read
+
+
+def _name_table(seed):
+    """A shop's name whole (the first candidate) and its tail (the second), alike but for whether it cuts the name."""
+    rng = np.random.default_rng(seed)
+    proposals = [Proposal(f"Shop {seed}-{i}", f"Shop {seed}-{i}", i * 20, i * 20 + 10, "line") for i in range(4)]
+    rows = [{"top": 1.0, "letters": 1.0, "cuts_a_name": float(i == 1)} for i in range(4)]
+    table = CandidateTable(Kind.TEXT, proposals, rows, rng.normal(0, 0.01, 4).astype(np.float32))
+    table.zero_shot = np.array([0.5, 0.5, 0.1, 0.1])
+    return table
+
+
+def test_a_new_ranker_reads_where_a_candidate_cuts_a_name_and_an_older_one_does_not(monkeypatch):
+    import extraction.fields.general.specialist as specialist
+
+    labels = [np.array([1, 0, 0, 0])] * 8
+    ranker = FieldRanker.fit([_name_table(seed) for seed in range(8)], labels, is_list=False)
+    assert "cuts_a_name" in ranker.prior_names
+    for seed in range(100, 110):
+        scores, _ = ranker.rank(_name_table(seed))
+        assert scores[0] > scores[1]
+    monkeypatch.setattr(specialist, "PRIOR_NAMES", PRIOR_NAMES_V8)  # trained by the code before it read the cut
+    old = pickle.loads(pickle.dumps(FieldRanker.fit([_name_table(seed) for seed in range(8)], labels, is_list=False)))
+    assert old.prior_names == PRIOR_NAMES_V8
+    assert old.rank(_name_table(100))[0].shape == (4,)  # it reads the table as it was trained to
 
 
 def _party_table(seed, extra_looks_right):

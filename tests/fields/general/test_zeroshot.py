@@ -244,6 +244,15 @@ def test_the_layout_says_where_a_candidate_cuts_a_name():
     assert not cuts["Coleman Cable, Inc."]  # between words that are not a name's
 
 
+def test_a_name_cut_at_its_ampersand_or_before_its_legal_form_is_cut():
+    doc = DocText(["POPULAR BOOK\nCO. (M) SDN BHD\nSUPER SEVEN CASH & CARRY SDN BHD\n12, JALAN TAMPOI 7/4\n"])
+    layout = Layout(doc)
+    cuts = {p.value: layout.cuts_a_name(p) for p in propose(doc, Kind.TEXT)}
+    assert cuts["CO. (M) SDN BHD"]  # the tail of a name wrapped onto a second line: a name never starts with its form
+    assert cuts["CARRY SDN BHD"]  # "&" joins the words of one name
+    assert not cuts["SUPER SEVEN CASH & CARRY SDN BHD"] and not cuts["POPULAR BOOK"]
+
+
 def test_a_name_is_found_whole(encoder):
     slip = "ROTI BUNGA CAFE\nOWNED BY: KEDAI ROTI BUNGA SDN BHD 1004512-X\n12, JALAN TAMPOI 7/4\nTAX INVOICE\nTOTAL 12.00\n"
     # Not the legal form's shorter "ROTI BUNGA SDN BHD".
