@@ -231,6 +231,9 @@ def priors(proposals: list[Proposal], kind: Kind, layout: Layout) -> list[dict]:
             # often over several lines, and holds a place the PII stage found.
             row["figures_and_words"] = float(any(c.isdigit() for c in value) and len(_WORD.findall(value)) >= 2)
             row["several_lines"] = float("\n" in p.text)
+            # Whether its first line holds a figure: an address opens on a number ("9, JALAN ...", "LOT 3"), a block
+            # that opens on the shop's name line above it does not.
+            row["opens_with_figures"] = float(any(c.isdigit() for c in p.text.strip().split("\n", 1)[0]))
             row["holds_place"] = float(layout.holds_place(p))
             # A company named with its legal form inside a longer candidate: a name line in a block of lines.
             row["holds_legal_name"] = float(p.source != "legal_name" and any(

@@ -321,6 +321,11 @@ def test_the_amount_before_tax_is_the_subtotal(encoder):
     assert _read(encoder, TILL_SLIP, "net", "The sum before tax is added.") == "11.60"
 
 
+def test_an_address_opens_on_its_number_not_on_the_shops_name_above_it(encoder):
+    slip = "MURNI HARDWARE TRADING\n7, JALAN MAWAR 2,\n41200 KLANG, SELANGOR.\nGST NO: 001234567890\nTAX INVOICE\nTOTAL 12.00\n"
+    assert _read(encoder, slip, "store_address", "The shop's address.") == "7, JALAN MAWAR 2, 41200 KLANG, SELANGOR."
+
+
 def test_an_address_holds_no_labelled_line(encoder):
     slip = "ROTI CERIA\nSITE: 1046\n176 JLN SUNGEI BESI,\n57100 KUALA LUMPUR.\nTELEPHONE: 03-2222 3333\nTOTAL 12.00\n"
     assert _read(encoder, slip, "store_address", "Postal address of the vendor.") == "176 JLN SUNGEI BESI, 57100 KUALA LUMPUR."
