@@ -70,8 +70,9 @@ NAME_WEIGHTS = {"source=pii:PERSON": 0.05, "source=pii:ORGANIZATION": 0.05, "sou
 # the amount weights above (0.5: the same but one).
 # An address opens on a figure (its number: "9, JALAN ...", "LOT 3"), not on the shop's name line above it: a block
 # whose first line holds one, 0.2 up. Zero-shot's address on renamed receipts 201-275 0.547 -> 0.627 (where the
-# cause was found), 351-425 under three descriptions 0.920 -> 0.920, 0.933 -> 0.947, 0.827 -> 0.867 (0.4: 0.627 on the
-# first; 0.2 with 0.1 for a last line holding a figure too, "IOI MALL" under an address: 0.613).
+# cause was found), 351-425 under four descriptions 0.920 -> 0.920, 0.933 -> 0.947, 0.827 -> 0.867, 0.893 -> 0.920,
+# 100 spread over 51-425 0.580 -> 0.620 (0.4: 0.627 on the first; 0.2 with 0.1 for a last line holding a figure too,
+# "IOI MALL" under an address: 0.613). Specialists, which read zero-shot's answer, within two receipts of before.
 ADDRESS_WEIGHTS = {"figures_and_words": 0.2, "several_lines": 0.1, "holds_place": 0.1, "holds_legal_name": -0.2,
                    "holds_label": -0.4, "opens_with_figures": 0.2}
 # An amount asked for before tax (kinds.asks_for_amount_before_tax) is the subtotal that its tax is added to: the
