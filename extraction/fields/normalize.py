@@ -30,12 +30,17 @@ MONTHS = {
 }
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 
+# A date is not carved out of a longer run of figures: a code ("T04-18/084227" is no 18 April 842) or a phone
+# number written with dots ("05.22.95.66.66" is no 22 May 2095). A dash between two dates is a range
+# ("12/03/2024-04/05/2024"), so only a slash or a dot joins figures into one run.
+_OPEN = r"(?<!\d)(?<!\d[/.])"
+_CLOSE = r"(?!\d)(?![/.]\d)"
 # Date patterns as written; each yields (year, month, day) groups by name.
 DATE_PATTERNS = [
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
-    re.compile(r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"),
-    re.compile(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day\s+of)?[\s\-/.,]*(?P<mon>{_MONTH_RE})\.?[\s\-/.,]*(?P<y>\d{{4}}|\d{{2}})", re.I),
-    re.compile(rf"(?P<mon>{_MONTH_RE})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})", re.I),
+    re.compile(rf"{_OPEN}(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_CLOSE}"),
+    re.compile(rf"{_OPEN}(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}}){_CLOSE}"),
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day\s+of)?[\s\-/.,]*(?P<mon>{_MONTH_RE})\.?[\s\-/.,]*(?P<y>\d{{4}}|\d{{2}})(?!\d)", re.I),
+    re.compile(rf"(?P<mon>{_MONTH_RE})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})(?!\d)", re.I),
 ]
 
 
