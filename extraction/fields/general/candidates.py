@@ -41,6 +41,8 @@ _PLACE = re.compile(r"\b(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?(%s)\b" % 
     US_STATES + COUNTRIES + OTHER_PLACES))
 _IDENTIFIER = re.compile(r"(?<![\w-])(?=[\w/-]*\d)[A-Z0-9][A-Za-z0-9/-]{3,}[A-Za-z0-9](?![\w-])")
 BRACKETED_TAIL = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
+_CODE = r"[#(]?\d{4,}(?:-[A-Z]{1,2})?\)?[.,]?"
+_LINE_WORDS = re.compile(rf"\s*(?:{_CODE}\s+)*(\S.*?\S)(?:\s+{_CODE})*(?:\s*\([^()\n]{{1,30}}\))?\s*")
 _LABEL_VALUE = re.compile(r"^[ \t]*([A-Za-z][\w .'/()-]{1,40}?)[ \t]*[:#][ \t]*(\S[^\n]{0,100}?)[ \t]*$", re.M)
 
 
@@ -142,6 +144,14 @@ def _text_candidates(doc: DocText) -> list[Proposal]:
             if head and head.start() - lead >= 3:
                 found.append(Proposal(_squash(line[:head.start()]), line[lead:head.start()].strip(), start + lead,
                                       start + len(line[:head.start()].rstrip()), "line_head"))
+            # A name between registration codes on its line ("#000002 BAIFU (M) SDN BHD", "KING'S CONFECTIONERY
+            # S/B 273500-U"): the words alone too.
+            words = _LINE_WORDS.fullmatch(line)
+            if words and words.group(1) != line.strip() and not any(c.isdigit() or c == ":" for c in words.group(1)) \
+                    and not (head and start + words.end(1) == start + len(line[:head.start()].rstrip())
+                             and words.start(1) == lead):
+                found.append(Proposal(_squash(words.group(1)), words.group(1), start + words.start(1), start + words.end(1),
+                                      "line_head"))
     for size in range(2, MAX_BLOCK + 1):
         for i in range(min(BLOCK_LINES, len(lines)) - size + 1):
             block = lines[i:i + size]

@@ -42,6 +42,15 @@ def test_typed_candidates(kind, pattern, expected):
     _grounded(doc, found)
 
 
+def test_a_name_between_registration_codes_is_proposed_alone():
+    doc = DocText(["#000002 KEDAI MURNI (M) SDN BHD\nMURNI CONFECTIONERY S/B 273500-U (GKJ)\nGST NO: 001234567890\n"
+                   "SPEED MART S/B (519537-X)\n"])
+    found = [p for p in propose(doc, Kind.TEXT) if p.source == "line_head"]
+    assert [p.value for p in found] == ["KEDAI MURNI (M) SDN BHD", "MURNI CONFECTIONERY S/B 273500-U",
+                                        "MURNI CONFECTIONERY S/B", "SPEED MART S/B"]  # no "GST NO:", one "SPEED MART"
+    _grounded(doc, found)
+
+
 def test_a_place_wrapped_over_two_lines_is_one_place():
     doc = DocText(["governed by the laws of the State of New\nJersey, without regard to its conflicts of law"])
     found = propose(doc, Kind.PLACE)
