@@ -40,9 +40,11 @@ _CURRENCY = re.compile(r"\b(%s)\b|(%s)" % ("|".join(sorted(ISO_CURRENCIES)), "|"
 _PLACE = re.compile(r"\b(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?(%s)\b" % place_alternation(
     US_STATES + COUNTRIES + OTHER_PLACES))
 _IDENTIFIER = re.compile(r"(?<![\w-])(?=[\w/-]*\d)[A-Z0-9][A-Za-z0-9/-]{3,}[A-Za-z0-9](?![\w-])")
-BRACKETED_TAIL = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
+_BRACKETED = r"\([^()\n]{1,30}\)"
+BRACKETED_TAIL = re.compile(rf"\s*{_BRACKETED}\s*$")
+# A registration code ("273500-U", "#000002"), and a line's words between such codes and a bracketed tail.
 _CODE = r"[#(]?\d{4,}(?:-[A-Z]{1,2})?\)?[.,]?"
-_LINE_WORDS = re.compile(rf"\s*(?:{_CODE}\s+)*(\S.*?\S)(?:\s+{_CODE})*(?:\s*\([^()\n]{{1,30}}\))?\s*")
+_LINE_WORDS = re.compile(rf"\s*(?:{_CODE}\s+)*(\S.*?\S)(?:\s+{_CODE})*(?:\s*{_BRACKETED})?\s*")
 _LABEL_VALUE = re.compile(r"^[ \t]*([A-Za-z][\w .'/()-]{1,40}?)[ \t]*[:#][ \t]*(\S[^\n]{0,100}?)[ \t]*$", re.M)
 
 
@@ -139,17 +141,18 @@ def _text_candidates(doc: DocText) -> list[Proposal]:
         if len(line.strip()) <= MAX_LINE_CHARS:
             lead = len(line) - len(line.lstrip())
             found.append(Proposal(_squash(line), line.strip(), start + lead, start + len(line.rstrip()), "line"))
+            spans = {(lead, len(line.rstrip()))}  # on the line, of the candidates taken from it
             # A name followed by a bracketed code on its line ("SPEED MART S/B (519537-X)"): the name alone too.
             head = BRACKETED_TAIL.search(line)
+            head_end = len(line[:head.start()].rstrip()) if head else None
+            spans.add((lead, head_end))  # a name too short to stand before its code ("ZR (...)") is not taken either
             if head and head.start() - lead >= 3:
-                found.append(Proposal(_squash(line[:head.start()]), line[lead:head.start()].strip(), start + lead,
-                                      start + len(line[:head.start()].rstrip()), "line_head"))
+                found.append(Proposal(_squash(line[lead:head_end]), line[lead:head_end], start + lead, start + head_end,
+                                      "line_head"))
             # A name between registration codes on its line ("#000002 BAIFU (M) SDN BHD", "KING'S CONFECTIONERY
-            # S/B 273500-U"): the words alone too.
+            # S/B 273500-U"): the words alone too, where they hold no figure or label.
             words = _LINE_WORDS.fullmatch(line)
-            if words and words.group(1) != line.strip() and not any(c.isdigit() or c == ":" for c in words.group(1)) \
-                    and not (head and start + words.end(1) == start + len(line[:head.start()].rstrip())
-                             and words.start(1) == lead):
+            if words and words.span(1) not in spans and not any(c.isdigit() or c == ":" for c in words.group(1)):
                 found.append(Proposal(_squash(words.group(1)), words.group(1), start + words.start(1), start + words.end(1),
                                       "line_head"))
     for size in range(2, MAX_BLOCK + 1):
