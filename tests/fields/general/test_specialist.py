@@ -4,6 +4,7 @@ import pickle
 import numpy as np
 import pytest
 
+from extraction.fields.general import specialist
 from extraction.fields.general.candidates import Proposal
 from extraction.fields.general.features import PRIOR_NAMES, PRIOR_NAMES_V3, PRIOR_NAMES_V7, PRIOR_NAMES_V8, CandidateTable
 from extraction.fields.general.kinds import Kind
@@ -28,8 +29,6 @@ def test_a_new_ranker_reads_every_prior():
 
 
 def test_a_ranker_saved_before_the_new_priors_reads_the_ones_it_was_trained_with(monkeypatch):
-    import extraction.fields.general.specialist as specialist
-
     monkeypatch.setattr(specialist, "PRIOR_NAMES", PRIOR_NAMES_V3)  # trained by the code before them
     tables = [_table(seed) for seed in range(6)]
     old = FieldRanker.fit(tables, [np.array([1, 0, 0, 0])] * 6, is_list=False)
@@ -85,8 +84,6 @@ def test_the_matrix_reads_zero_shots_answer_beside_its_ranking_in_the_view():
 
 
 def test_a_new_ranker_follows_zero_shots_answer_and_an_older_one_the_view_it_was_trained_on(monkeypatch):
-    import extraction.fields.general.specialist as specialist
-
     tables = [_table_zero_shots_answer_knows(seed) for seed in range(8)]
     ranker = FieldRanker.fit(tables, [np.array([1, 0, 0, 0, 0])] * 8, is_list=False)
     assert "zero_shot_best" not in ranker.prior_names and "zero_shot_answer_best" in ranker.prior_names
@@ -113,8 +110,6 @@ def _name_table(seed):
 
 
 def test_a_new_ranker_reads_where_a_candidate_cuts_a_name_and_an_older_one_does_not(monkeypatch):
-    import extraction.fields.general.specialist as specialist
-
     labels = [np.array([1, 0, 0, 0])] * 8
     ranker = FieldRanker.fit([_name_table(seed) for seed in range(8)], labels, is_list=False)
     assert "cuts_a_name" in ranker.prior_names
